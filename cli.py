@@ -1,0 +1,192 @@
+"""mhkg command line: a thin click layer over the ``kg`` library.
+
+Commands parse options, call ``kg`` and format its results. Heavy libraries are
+imported inside commands so that ``mhkg --help`` stays fast.
+
+Exit codes: 0 success; 1 invalid data or a failed command; 2 bad usage (unknown
+option, query, id or parameter value); 3 a server could not be reached or
+refused the credentials; 70 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_SERVER = 3
+EXIT_INTERNAL = 70
+
+
+class UsageProblem(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def data_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--data", "data", type=click.Path(file_okay=False, path_type=Path), envvar="MHKG_DATA",
+        default=None, show_envvar=True,
+        help="Data folder to use instead of the shipped data.")(func)
+
+
+def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
+        default="table", show_default=True, help="Output format.")(func)
+
+
+def resolve_data(data: Path | None) -> Path:
+    from kg.paths import data_dir
+
+    folder = data_dir(data)
+    if not folder.is_dir():
+        raise click.ClickException(f"data folder not found: {folder}")
+    return folder
+
+
+def report_problems(problems: list[Any], fmt: str = "table") -> None:
+    """Print problems to stderr (or as JSON to stdout), errors first, with a summary."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"valid": not errors, "problems": [p.as_dict() for p in problems]},
+                              indent=2, ensure_ascii=False))
+        return
+    for problem in errors:
+        click.echo(f"error: {problem}", err=True)
+    for problem in warnings:
+        click.echo(f"warning: {problem}", err=True)
+    if errors:
+        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s): the data is not valid.",
+                   err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
+@click.version_option(package_name="mhkg", message="mhkg %(version)s")
+def cli() -> None:
+    """mhkg: a knowledge graph of English mental-health policy, with the evidence behind
+    every fact.
+
+    \b
+    Example:
+      mhkg validate
+      mhkg stats
+    """
+
+
+@cli.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format for the problems.")
+def validate(data: Path | None, fmt: str) -> None:
+    """Check the data: structure, ids, dates, quotes against their sources, and SHACL.
+
+    Every problem is reported in one run as FILE:LINE: ENTITY: FIELD: MESSAGE.
+    Exits 0 only when the data is valid.
+
+    \b
+    Example:
+      mhkg validate --data ./my-data
+    """
+    from kg.validate import check
+
+    folder = resolve_data(data)
+    report = check(folder)
+    report_problems(report.problems, "json" if fmt == "json" else "table")
+    if report.errors:
+        sys.exit(EXIT_INVALID)
+    if fmt == "text":
+        compiled = report.compiled
+        assert compiled is not None
+        click.echo(f"valid: {len(report.dataset.entities)} entities in "
+                   f"{len(report.dataset.files)} files, {len(report.graph)} triples; "
+                   f"{compiled.quotes_checked} quotes checked against their sources"
+                   + (f", {compiled.quotes_unchecked} not checked"
+                      if compiled.quotes_unchecked else "") + ".")
+
+
+@cli.command()
+@data_option
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Folder to write the graph to.")
+def build(data: Path | None, out: Path) -> None:
+    """Validate the data and write the compiled graph (graph.ttl, graph.nt).
+
+    Nothing is written when the data is not valid; files are replaced atomically.
+
+    \b
+    Example:
+      mhkg build -o build/
+    """
+    from kg.build import build as build_graph
+    from kg.problems import InvalidData
+
+    try:
+        report, written = build_graph(resolve_data(data), out)
+    except InvalidData as exc:
+        report_problems(exc.problems)
+        click.echo("nothing written.", err=True)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    click.echo(f"{len(report.graph)} triples.")
+
+
+@cli.command()
+@data_option
+@format_option
+def stats(data: Path | None, fmt: str) -> None:
+    """Count entities per class and assessments by polarity.
+
+    \b
+    Example:
+      mhkg stats --format markdown
+    """
+    from kg.build import compile_valid
+    from kg.formatting import render
+    from kg.problems import InvalidData
+    from kg.stats import stats as count
+
+    try:
+        report = compile_valid(resolve_data(data))
+    except InvalidData as exc:
+        report_problems(exc.problems)
+        sys.exit(EXIT_INVALID)
+    click.echo(render(count(report.graph), ["group", "name", "count"], fmt), nl=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning unexpected errors into a message, not a traceback."""
+    try:
+        cli.main(args=argv, prog_name="mhkg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted.", err=True)
+        sys.exit(EXIT_INVALID)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback
+        if os.environ.get("MHKG_DEBUG"):
+            raise
+        click.echo(f"mhkg: internal error: {type(exc).__name__}: {exc}\n"
+                   "Set MHKG_DEBUG=1 to see the traceback, and please report it.", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,322 @@
+"""Compiling entities to the one canonical RDF graph, resolving and checking references.
+
+Each fact becomes a plain triple (``strategy mhkg:ledBy person``) plus a
+``mhkg:Claim`` that reifies it and points at its evidence; assessments, funding,
+outcomes and lessons are nodes of their own with evidence. Quotes are checked
+against the source texts where they are available.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import ID_NS, ONTOLOGY_NS, schema
+from .model import Claim, Dataset, Entity, Evidence, Ref, Where
+from .ontology import Ontology
+from .problems import Problem, did_you_mean
+from .sources import SourceText
+
+TWELVE_FACTORS = "twelve-factors"
+EDITORS = ID_NS + "agent/mhkg-editors"
+
+
+def entity_iri(entity: Entity) -> str:
+    return f"{ID_NS}{schema.TYPE_PATHS[entity.type]}/{entity.id}"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class Compiled:
+    graph: Any  # rdflib.Graph
+    problems: list[Problem] = field(default_factory=list)
+    quotes_checked: int = 0
+    quotes_unchecked: int = 0
+
+
+class _Compiler:
+    def __init__(self, dataset: Dataset, ontology: Ontology, sources_dir: Path | None):
+        import rdflib
+        from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+        self.rdflib = rdflib
+        self.RDF, self.RDFS, self.SKOS, self.DCT, self.PROV, self.XSD = (
+            RDF, RDFS, SKOS, DCTERMS, PROV, XSD)
+        self.M = rdflib.Namespace(ONTOLOGY_NS)
+        self.dataset = dataset
+        self.ontology = ontology
+        self.sources_dir = sources_dir
+        self.graph = rdflib.Graph()
+        for prefix, ns in (("mhkg", ONTOLOGY_NS), ("id", ID_NS), ("skos", str(SKOS)),
+                           ("dct", str(DCTERMS)), ("prov", str(PROV))):
+            self.graph.bind(prefix, ns)
+        self.result = Compiled(self.graph)
+        self.texts: dict[str, SourceText | None] = {}
+        self.warned: set[str] = set()
+
+    # ---- helpers -----------------------------------------------------------------------
+    def problem(self, where: Where, message: str, severity: str = "error") -> None:
+        self.result.problems.append(Problem(where.file, where.line, where.entity, where.field,
+                                            message, severity))
+
+    def iri(self, entity: Entity):
+        return self.rdflib.URIRef(entity_iri(entity))
+
+    def prop(self, prefixed: str):
+        prefix, local = prefixed.split(":", 1)
+        ns = {"mhkg": self.M, "dct": self.DCT, "skos": self.SKOS}[prefix]
+        return ns[local]
+
+    def resolve(self, ref: Ref, wanted: frozenset[str] = frozenset(), what: str = "entity"):
+        target = self.dataset.entities.get(ref.slug)
+        if target is None:
+            hint = did_you_mean(ref.slug, self.dataset.entities.keys())
+            self.problem(ref.where, f"unknown {what} {ref.slug!r}{hint}")
+            return None
+        if not self.ontology.is_a(ONTOLOGY_NS + target.type, wanted):
+            names = ", ".join(sorted(self.ontology.labels.get(w, w) for w in wanted))
+            self.problem(ref.where, f"{ref.slug!r} is a {target.type}, but this needs a {names}")
+            return None
+        return self.iri(target)
+
+    def literal(self, value: Any, prop: str):
+        lit, xsd = self.rdflib.Literal, self.XSD
+        if prop in ("dct:issued", "mhkg:started", "mhkg:ended", "mhkg:established"):
+            return self.date(value)
+        if isinstance(value, bool):
+            return lit(value)
+        if isinstance(value, int):
+            return lit(value, datatype=xsd.integer)
+        return lit(value)
+
+    def date(self, text: str):
+        xsd = self.XSD
+        datatype = {4: xsd.gYear, 7: xsd.gYearMonth}.get(len(text), xsd.date)
+        return self.rdflib.Literal(text, datatype=datatype)
+
+    # ---- evidence ----------------------------------------------------------------------
+    def source_text(self, source: Entity) -> SourceText | None:
+        if source.id in self.texts:
+            return self.texts[source.id]
+        text = None
+        name = source.plain.get("text")
+        if name and self.sources_dir and (self.sources_dir / name).is_file():
+            text = SourceText.read(self.sources_dir / name, source.plain.get("sections") or [])
+            for heading in text.missing_headings():
+                self.problem(source.where, f"section heading {heading!r} not found in {name}")
+        self.texts[source.id] = text
+        return text
+
+    def evidence(self, items: list[Evidence]) -> list[Any]:
+        nodes = []
+        for ev in items:
+            source_iri = self.resolve(ev.source, frozenset({ONTOLOGY_NS + "Source"}), "source")
+            if source_iri is None:
+                continue
+            source = self.dataset.entities[ev.source.slug]
+            self.check_quote(ev, source)
+            node = self.rdflib.URIRef(
+                f"{ID_NS}evidence/{_digest(ev.source.slug, ev.locator, ' '.join(ev.quote.split()))}")
+            g, lit = self.graph, self.rdflib.Literal
+            g.add((node, self.RDF.type, self.M.Evidence))
+            g.add((node, self.M.quote, lit(" ".join(ev.quote.split()))))
+            g.add((node, self.M.locator, lit(ev.locator)))
+            g.add((node, self.DCT.source, source_iri))
+            if ev.cites is not None:
+                cited = self.resolve(ev.cites, frozenset({ONTOLOGY_NS + "Source"}), "source")
+                if cited is not None:
+                    g.add((node, self.M.cites, cited))
+            nodes.append(node)
+        return nodes
+
+    def check_quote(self, ev: Evidence, source: Entity) -> None:
+        sections = source.plain.get("sections")
+        if sections and ev.locator not in sections:
+            hint = did_you_mean(ev.locator, sections)
+            self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
+                               ev.where.field + ".locator"),
+                         f"locator {ev.locator!r} is not a section of {source.id}{hint}")
+            return
+        text = self.source_text(source)
+        if text is None:
+            self.result.quotes_unchecked += 1
+            if source.id not in self.warned:
+                self.warned.add(source.id)
+                reason = (f"its text {source.plain['text']!r} is not in the sources folder "
+                          f"({self.sources_dir or 'none found: set MHKG_SOURCES'})"
+                          if source.plain.get("text") else "it has no text on file")
+                self.problem(source.where, f"quotes from {source.id} not checked: {reason}",
+                             "warning")
+            return
+        self.result.quotes_checked += 1
+        message = text.find(ev.quote, ev.locator)
+        if message:
+            self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
+                               ev.where.field + ".quote"), message)
+
+    # ---- claims ------------------------------------------------------------------------
+    def claim(self, subject, prop, obj, claim: Claim) -> None:
+        evidence = self.evidence(claim.evidence)
+        if not evidence:
+            return
+        g = self.graph
+        g.add((subject, prop, obj))
+        node = self.rdflib.URIRef(f"{ID_NS}claim/{_digest(str(subject), str(prop), obj.n3())}")
+        g.add((node, self.RDF.type, self.M.Claim))
+        g.add((node, self.RDF.subject, subject))
+        g.add((node, self.RDF.predicate, prop))
+        g.add((node, self.RDF.object, obj))
+        g.add((node, self.M.basis, self.rdflib.Literal(claim.basis)))
+        if claim.basis == "editorial":
+            g.add((node, self.PROV.wasAttributedTo, self.rdflib.URIRef(EDITORS)))
+        if claim.note:
+            g.add((node, self.M.note, self.rdflib.Literal(claim.note)))
+        for ev in evidence:
+            g.add((node, self.M.hasEvidence, ev))
+
+    def entity(self, entity: Entity) -> None:
+        g, lit = self.graph, self.rdflib.Literal
+        s = self.iri(entity)
+        g.add((s, self.RDF.type, self.M[entity.type]))
+        g.add((s, self.M.slug, lit(entity.id)))
+        g.add((s, self.RDFS.label, lit(entity.label)))
+        g.add((s, self.SKOS.prefLabel, lit(entity.label)))
+        for alias in entity.aliases:
+            g.add((s, self.SKOS.altLabel, lit(alias)))
+        if entity.kind:
+            g.add((s, self.M.kind, lit(entity.kind)))
+        if entity.note:
+            g.add((s, self.M.note, lit(entity.note)))
+        for key, value in entity.plain.items():
+            if value is None:
+                continue
+            if key == "notation":
+                g.add((s, self.SKOS.notation, lit(value, datatype=self.XSD.integer)))
+            elif key == "scheme":
+                scheme = self.resolve(value, frozenset({ONTOLOGY_NS + "Framework"}), "framework")
+                if scheme is not None:
+                    g.add((s, self.SKOS.inScheme, scheme))
+            elif key == "creators":
+                for name in value:
+                    g.add((s, self.M.creatorName, lit(name)))
+            elif key == "sections":
+                for name in value:
+                    g.add((s, self.M.section, lit(name)))
+            elif key == "text":
+                g.add((s, self.M.textFile, lit(value)))
+        if entity.type == "SuccessFactor":
+            g.add((s, self.SKOS.inScheme, self.rdflib.URIRef(f"{ID_NS}framework/{TWELVE_FACTORS}")))
+        for claim in entity.claims:
+            self.entity_claim(entity, s, claim)
+        counters: dict[str, int] = {}
+        seen_pairs: dict[str, set[str]] = {}
+        for part in entity.parts:
+            counters[part.kind] = counters.get(part.kind, 0) + 1
+            self.part(entity, s, part, counters[part.kind], seen_pairs)
+
+    def entity_claim(self, entity: Entity, s, claim: Claim) -> None:
+        if claim.prop.startswith("relation:"):
+            name = claim.prop.split(":", 1)[1]
+            relation = self.ontology.relations.get(name)
+            if relation is None:
+                hint = did_you_mean(name, self.ontology.relations.keys())
+                self.problem(claim.where, f"unknown predicate {name!r}{hint}")
+                return
+            if not self.ontology.is_a(ONTOLOGY_NS + entity.type, relation.domain):
+                self.problem(claim.where, f"{name} cannot be said of a {entity.type}")
+                return
+            obj = self.resolve(claim.value, relation.range)
+            if obj is not None:
+                self.claim(s, self.rdflib.URIRef(relation.iri), obj, claim)
+            return
+        prop = self.prop(claim.prop)
+        if claim.prop == "mhkg:verdict":
+            obj = self.M[schema.VERDICTS[claim.value]]
+        else:
+            obj = self.literal(claim.value, claim.prop)
+        self.claim(s, prop, obj, claim)
+
+    def part(self, entity: Entity, s, part, number: int, seen_pairs: dict[str, set[str]]) -> None:
+        g, lit, M = self.graph, self.rdflib.Literal, self.M
+        values = part.values
+        if part.kind == "assessment":
+            factor = self.resolve(values["factor"], frozenset({ONTOLOGY_NS + "SuccessFactor"}),
+                                  "factor")
+            if factor is None:
+                return
+            slug = values["factor"].slug
+            sources = {ev.source.slug for ev in part.evidence}
+            earlier = seen_pairs.setdefault(slug, set())
+            if earlier and not (sources - earlier):
+                self.problem(part.where, f"a second assessment of {slug!r} from the same "
+                             "source: merge their evidence into one")
+                return
+            suffix = "" if not earlier else "--" + sorted(sources - earlier)[0]
+            earlier |= sources
+            node = self.rdflib.URIRef(f"{ID_NS}assessment/{entity.id}--{slug}{suffix}")
+            g.add((node, self.RDF.type, M.Assessment))
+            g.add((node, M.assesses, s))
+            g.add((node, M.factor, factor))
+            g.add((node, M.polarity, M[schema.POLARITIES[values["polarity"]]]))
+        elif part.kind == "lesson":
+            node = self.rdflib.URIRef(f"{ID_NS}lesson/{entity.id}-{number}")
+            g.add((node, self.RDF.type, M.Lesson))
+            g.add((s, M.hasLesson, node))
+            g.add((node, self.DCT.description, lit(values["text"])))
+            for ref in values["factors"]:
+                if ref is None:
+                    continue
+                factor = self.resolve(ref, frozenset({ONTOLOGY_NS + "SuccessFactor"}), "factor")
+                if factor is not None:
+                    g.add((node, M.bearsOn, factor))
+        else:
+            path = "funding" if part.kind == "funding" else "outcome"
+            node = self.rdflib.URIRef(f"{ID_NS}{path}/{entity.id}-{number}")
+            g.add((node, self.RDF.type, M.Funding if path == "funding" else M.Outcome))
+            g.add((s, M.hasFunding if path == "funding" else M.hasOutcome, node))
+            g.add((node, self.DCT.description, lit(values["description"])))
+            if "status" in values and values["status"]:
+                g.add((node, M.outcomeStatus, M[schema.OUTCOME_STATUSES[values["status"]]]))
+            if "amount" in values:
+                g.add((node, M.amount, lit(str(values["amount"]), datatype=self.XSD.decimal)))
+            for key in ("currency", "period"):
+                if values.get(key):
+                    g.add((node, M[key], lit(values[key])))
+            for key, prop in (("start", M.started), ("end", M.ended)):
+                if values.get(key):
+                    g.add((node, prop, self.date(values[key])))
+            if "additional" in values:
+                g.add((node, M.additional, lit(values["additional"])))
+            if values.get("funder") is not None:
+                funder = self.resolve(values["funder"], frozenset({ONTOLOGY_NS + "Actor"}),
+                                      "actor")
+                if funder is not None:
+                    g.add((node, M.funder, funder))
+        if values.get("note"):
+            g.add((node, M.note, lit(values["note"])))
+        for ev in self.evidence(part.evidence):
+            g.add((node, M.hasEvidence, ev))
+
+    def run(self) -> Compiled:
+        g, lit = self.graph, self.rdflib.Literal
+        scheme = self.rdflib.URIRef(f"{ID_NS}framework/{TWELVE_FACTORS}")
+        g.add((scheme, self.RDF.type, self.M.Framework))
+        g.add((scheme, self.M.slug, lit(TWELVE_FACTORS)))
+        label = "The twelve success factors (Centre for Mental Health, 2016)"
+        g.add((scheme, self.RDFS.label, lit(label)))
+        g.add((scheme, self.SKOS.prefLabel, lit(label)))
+        g.add((self.rdflib.URIRef(EDITORS), self.RDF.type, self.PROV.Agent))
+        g.add((self.rdflib.URIRef(EDITORS), self.RDFS.label, lit("mhkg curators")))
+        for entity in self.dataset.entities.values():
+            self.entity(entity)
+        return self.result
+
+
+def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | None) -> Compiled:
+    """Compile a dataset to RDF; problems (unresolved ids, bad quotes) are collected."""
+    return _Compiler(dataset, ontology, sources_dir).run()

@@ -1,0 +1,493 @@
+"""Reading data files into entities, reporting every structural problem.
+
+This module knows the YAML shape (see docs/data-format.md) and nothing of RDF:
+:func:`read_data` returns :class:`Entity` objects whose references are still
+slugs; :mod:`kg.compile` resolves them and writes the graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .problems import Problem, did_you_mean
+from .yamlfile import Mapping, YamlError, load
+
+
+@dataclass
+class Where:
+    file: str
+    line: int
+    entity: str
+    field: str
+
+
+@dataclass
+class Ref:
+    """A reference to another entity by slug, resolved and type-checked later."""
+
+    slug: str
+    where: Where
+
+
+@dataclass
+class Evidence:
+    quote: str
+    locator: str
+    source: Ref
+    cites: Ref | None
+    where: Where
+
+
+@dataclass
+class Claim:
+    """One evidenced fact: ``prop`` is a prefixed name; value a literal, a Ref or an enum name."""
+
+    prop: str
+    value: Any
+    evidence: list[Evidence]
+    where: Where
+    basis: str = "source"
+    note: str | None = None
+
+
+@dataclass
+class Part:
+    """A funding, outcome, assessment or lesson: a node of its own with evidence."""
+
+    kind: str  # funding | outcome | assessment | lesson
+    values: dict[str, Any]
+    evidence: list[Evidence]
+    where: Where
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    label: str
+    where: Where
+    aliases: list[str] = field(default_factory=list)
+    kind: str | None = None
+    note: str | None = None
+    claims: list[Claim] = field(default_factory=list)
+    plain: dict[str, Any] = field(default_factory=dict)  # unevidenced: notation, sections...
+    parts: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class Dataset:
+    entities: dict[str, Entity]
+    problems: list[Problem]
+    files: list[Path]
+
+
+class _Reader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def problem(self, where: Where, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(where.file, line or where.line, where.entity, where.field,
+                                     message))
+
+    def at(self, where: Where, node: Any, key: str, path: str) -> Where:
+        line = node.line_of(key) if isinstance(node, Mapping) else where.line
+        return Where(where.file, line, where.entity, path)
+
+    # ---- scalar helpers -------------------------------------------------------------
+    def string(self, where: Where, value: Any, what: str = "text") -> str | None:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        self.problem(where, f"expected {what} (a non-empty string), got {_show(value)}")
+        return None
+
+    def strings(self, where: Where, value: Any) -> list[str]:
+        if not isinstance(value, list):
+            self.problem(where, f"expected a list of strings, got {_show(value)}")
+            return []
+        out = []
+        for item in value:
+            text = self.string(where, item)
+            if text is not None:
+                out.append(text)
+        return out
+
+    def date(self, where: Where, value: Any) -> str | None:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        text = str(value).strip() if isinstance(value, (str, int)) else ""
+        match = schema.DATE.match(text)
+        if match:
+            _year, month, day = match.groups()
+            try:
+                if day:
+                    dt.date.fromisoformat(text)
+                elif month and not 1 <= int(month) <= 12:
+                    raise ValueError
+                return text
+            except ValueError:
+                pass
+        self.problem(where, f"malformed date {_show(value)}: use YYYY, YYYY-MM or YYYY-MM-DD")
+        return None
+
+    def integer(self, where: Where, value: Any) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        self.problem(where, f"expected a whole number, got {_show(value)}")
+        return None
+
+    def choice(self, where: Where, value: Any, allowed: dict[str, str] | list[str],
+               what: str) -> str | None:
+        if isinstance(value, str) and value in allowed:
+            return value
+        hint = did_you_mean(str(value), set(allowed))
+        self.problem(where, f"unknown {what} {_show(value)}{hint}; allowed: "
+                     + ", ".join(sorted(allowed)))
+        return None
+
+    def ref(self, where: Where, value: Any) -> Ref | None:
+        if isinstance(value, str) and value.strip():
+            return Ref(value.strip(), where)
+        self.problem(where, f"expected an id, got {_show(value)}")
+        return None
+
+    def mapping(self, where: Where, value: Any, allowed: set[str], what: str) -> Mapping | None:
+        if not isinstance(value, Mapping):
+            self.problem(where, f"expected {what} (a mapping), got {_show(value)}")
+            return None
+        for key in value:
+            if key not in allowed:
+                self.problem(self.at(where, value, key, f"{where.field}.{key}"),
+                             f"unknown field {key!r}{did_you_mean(key, allowed)}")
+        return value
+
+    # ---- evidence ---------------------------------------------------------------------
+    def evidence(self, where: Where, node: Mapping, default_source: str | None) -> list[Evidence]:
+        value = node.get("evidence")
+        ewhere = self.at(where, node, "evidence", f"{where.field}.evidence")
+        if value is None:
+            self.problem(ewhere, "no evidence: every fact needs at least one quote "
+                         "with its locator and source")
+            return []
+        if not isinstance(value, list) or not value:
+            self.problem(ewhere, "evidence must be a non-empty list of {quote, locator, source}")
+            return []
+        out = []
+        for index, item in enumerate(value):
+            iwhere = Where(ewhere.file, getattr(item, "line", ewhere.line), ewhere.entity,
+                           f"{ewhere.field}[{index}]")
+            item = self.mapping(iwhere, item, schema.EVIDENCE_FIELDS, "an evidence item")
+            if item is None:
+                continue
+            quote = self.string(self.at(iwhere, item, "quote", iwhere.field + ".quote"),
+                                item.get("quote"), "a quote")
+            locator = self.string(self.at(iwhere, item, "locator", iwhere.field + ".locator"),
+                                  item.get("locator"), "a locator (section heading)")
+            source_value = item.get("source", default_source)
+            swhere = self.at(iwhere, item, "source", iwhere.field + ".source")
+            if source_value is None:
+                self.problem(swhere, "no source: name one here or set evidence_source in the file")
+                continue
+            source = self.ref(swhere, source_value)
+            cites = None
+            if "cites" in item:
+                cites = self.ref(self.at(iwhere, item, "cites", iwhere.field + ".cites"),
+                                 item["cites"])
+            if quote and len(" ".join(quote.split())) > schema.MAX_QUOTE:
+                self.problem(iwhere, f"quote is {len(quote)} characters; keep evidence to a "
+                             f"sentence or two (at most {schema.MAX_QUOTE})")
+            if quote and locator and source:
+                out.append(Evidence(quote, locator, source, cites, iwhere))
+        return out
+
+    def claim(self, entity: Entity, where: Where, node: Any, prop: str, kind: str,
+              default_source: str | None) -> None:
+        value_key = "text" if kind == "text" else "value"
+        allowed = {value_key, "evidence", "note"}
+        node = self.mapping(where, node, allowed, f"{{{value_key}, evidence}}")
+        if node is None:
+            return
+        vwhere = self.at(where, node, value_key, f"{where.field}.{value_key}")
+        raw = node.get(value_key)
+        value: Any
+        if raw is None:
+            self.problem(vwhere, f"missing {value_key!r}")
+            value = None
+        elif kind == "text":
+            value = self.string(vwhere, raw)
+        elif kind == "date":
+            value = self.date(vwhere, raw)
+        elif kind == "verdict":
+            value = self.choice(vwhere, raw, schema.VERDICTS, "verdict")
+        else:  # integer counts
+            value = self.integer(vwhere, raw)
+        evidence = self.evidence(where, node, default_source)
+        if value is not None and evidence:
+            note = node.get("note")
+            entity.claims.append(Claim(prop, value, evidence, where,
+                                       note=note if isinstance(note, str) else None))
+
+    # ---- entities -----------------------------------------------------------------------
+    def entity(self, node: Any, file: str, line: int, default_source: str | None) -> Entity | None:
+        where = Where(file, getattr(node, "line", line), "", "")
+        if not isinstance(node, Mapping):
+            self.problem(where, f"expected an entity (a mapping), got {_show(node)}")
+            return None
+        slug = node.get("id")
+        if not isinstance(slug, str) or not schema.SLUG.match(slug):
+            self.problem(self.at(where, node, "id", "id"),
+                         f"bad id {_show(slug)}: use lower-case letters, digits and hyphens")
+            return None
+        where.entity = slug
+        etype = node.get("type")
+        if etype not in schema.TYPE_FIELDS:
+            self.problem(self.at(where, node, "type", "type"),
+                         f"unknown type {_show(etype)}{did_you_mean(str(etype), schema.TYPE_FIELDS.keys())}; "
+                         "allowed: " + ", ".join(schema.TYPE_FIELDS))
+            return None
+        fields = schema.TYPE_FIELDS[etype]
+        for key in node:
+            if key not in schema.COMMON_FIELDS and key not in fields:
+                allowed = schema.COMMON_FIELDS | set(fields)
+                self.problem(self.at(where, node, key, key),
+                             f"unknown field {key!r} for a {etype}{did_you_mean(key, allowed)}")
+        label = self.string(self.at(where, node, "label", "label"), node.get("label"), "a label")
+        entity = Entity(slug, etype, label or slug, where)
+        if "aliases" in node:
+            entity.aliases = self.strings(self.at(where, node, "aliases", "aliases"), node["aliases"])
+        if "kind" in node:
+            kwhere = self.at(where, node, "kind", "kind")
+            if etype in schema.KINDS:
+                entity.kind = self.choice(kwhere, node["kind"], schema.KINDS[etype], "kind")
+            else:
+                self.problem(kwhere, f"a {etype} has no kinds")
+        if "note" in node:
+            entity.note = self.string(self.at(where, node, "note", "note"), node["note"])
+        if "description" in node:
+            self.claim(entity, self.at(where, node, "description", "description"),
+                       node["description"], "dct:description", "text", default_source)
+        for key, how in fields.items():
+            if key in node:
+                self.field(entity, self.at(where, node, key, key), key, how, node[key],
+                           default_source)
+        if "relations" in node:
+            self.relations(entity, self.at(where, node, "relations", "relations"),
+                           node["relations"], default_source)
+        return entity
+
+    def field(self, entity: Entity, where: Where, key: str, how: str, value: Any,
+              default_source: str | None) -> None:
+        if how in ("date", "text", "verdict"):
+            self.claim(entity, where, value, schema.CLAIM_PROPERTIES[key], how, default_source)
+        elif how == "counts":
+            counts = self.mapping(where, value, set(schema.COUNTS), "counts")
+            for name, item in (counts or {}).items():
+                if name in schema.COUNTS:
+                    self.claim(entity, self.at(where, counts, name, f"counts.{name}"), item,
+                               "mhkg:" + schema.COUNTS[name], "integer", default_source)
+        elif how == "strings":
+            entity.plain[key] = self.strings(where, value)
+        elif how == "string":
+            entity.plain[key] = self.string(where, value)
+        elif how == "integer":
+            entity.plain[key] = self.integer(where, value)
+        elif how == "scheme":
+            entity.plain[key] = self.ref(where, value)
+        else:
+            self.parts(entity, where, key, how, value, default_source)
+
+    def parts(self, entity: Entity, where: Where, key: str, how: str, value: Any,
+              default_source: str | None) -> None:
+        allowed = {"funding": schema.FUNDING_FIELDS, "outcomes": schema.OUTCOME_FIELDS,
+                   "assessments": schema.ASSESSMENT_FIELDS, "lessons": schema.LESSON_FIELDS}[how]
+        if not isinstance(value, list):
+            self.problem(where, f"expected a list, got {_show(value)}")
+            return
+        for index, item in enumerate(value):
+            iwhere = Where(where.file, getattr(item, "line", where.line), where.entity,
+                           f"{key}[{index}]")
+            item = self.mapping(iwhere, item, allowed, f"a {key} item")
+            if item is None:
+                continue
+            values = self.part_values(iwhere, how, item)
+            evidence = self.evidence(iwhere, item, default_source)
+            if values is not None and evidence:
+                kind = {"funding": "funding", "outcomes": "outcome",
+                        "assessments": "assessment", "lessons": "lesson"}[how]
+                entity.parts.append(Part(kind, values, evidence, iwhere))
+
+    def part_values(self, where: Where, how: str, item: Mapping) -> dict[str, Any] | None:
+        def sub(key: str) -> Where:
+            return self.at(where, item, key, f"{where.field}.{key}")
+
+        ok = True
+        values: dict[str, Any] = {}
+        if isinstance(item.get("note"), str):
+            values["note"] = item["note"]
+        if how == "assessments":
+            for key in ("factor", "polarity"):
+                if key not in item:
+                    self.problem(where, f"missing {key!r}")
+                    ok = False
+            if "factor" in item:
+                values["factor"] = self.ref(sub("factor"), item["factor"])
+            if "polarity" in item:
+                values["polarity"] = self.choice(sub("polarity"), item["polarity"],
+                                                 schema.POLARITIES, "polarity")
+        elif how == "lessons":
+            values["text"] = self.string(sub("text"), item.get("text"))
+            values["factors"] = [self.ref(sub("factors"), f)
+                                 for f in (item.get("factors") or [])]
+        else:
+            values["description"] = self.string(sub("description"), item.get("description"),
+                                                "a description")
+            if how == "outcomes" and "status" in item:
+                values["status"] = self.choice(sub("status"), item["status"],
+                                               schema.OUTCOME_STATUSES, "status")
+            if how == "funding":
+                if "amount" in item:
+                    amount = item["amount"]
+                    if isinstance(amount, (int, float)) and not isinstance(amount, bool) \
+                            and amount >= 0:
+                        values["amount"] = amount
+                    else:
+                        self.problem(sub("amount"), f"expected an amount (a number), got "
+                                     f"{_show(amount)}")
+                        ok = False
+                    if "currency" not in item:
+                        self.problem(where, "an amount needs a currency (e.g. GBP)")
+                        ok = False
+                if "currency" in item:
+                    currency = item["currency"]
+                    if isinstance(currency, str) and len(currency) == 3 and currency.isupper():
+                        values["currency"] = currency
+                    else:
+                        self.problem(sub("currency"), f"expected an ISO 4217 code such as GBP, "
+                                     f"got {_show(currency)}")
+                if "period" in item:
+                    values["period"] = self.string(sub("period"), item["period"])
+                for key in ("start", "end"):
+                    if key in item:
+                        values[key] = self.date(sub(key), item[key])
+                if "additional" in item:
+                    if isinstance(item["additional"], bool):
+                        values["additional"] = item["additional"]
+                    else:
+                        self.problem(sub("additional"), "expected true or false, got "
+                                     f"{_show(item['additional'])}")
+                if "funder" in item:
+                    values["funder"] = self.ref(sub("funder"), item["funder"])
+        required = [k for k in ("factor", "polarity", "description", "text") if k in values]
+        if not ok or any(values[k] is None for k in required):
+            return None
+        return values
+
+    def relations(self, entity: Entity, where: Where, value: Any,
+                  default_source: str | None) -> None:
+        if not isinstance(value, list):
+            self.problem(where, f"expected a list of relations, got {_show(value)}")
+            return
+        for index, item in enumerate(value):
+            iwhere = Where(where.file, getattr(item, "line", where.line), where.entity,
+                           f"relations[{index}]")
+            item = self.mapping(iwhere, item, schema.RELATION_FIELDS, "a relation")
+            if item is None:
+                continue
+            predicate = item.get("predicate")
+            pwhere = self.at(iwhere, item, "predicate", iwhere.field + ".predicate")
+            if not isinstance(predicate, str):
+                self.problem(pwhere, "missing predicate")
+                continue
+            target = self.ref(self.at(iwhere, item, "object", iwhere.field + ".object"),
+                              item.get("object"))
+            basis = item.get("basis", "source")
+            if basis not in schema.BASES:
+                self.problem(self.at(iwhere, item, "basis", iwhere.field + ".basis"),
+                             f"basis must be source or editorial, got {_show(basis)}")
+                basis = "source"
+            evidence = self.evidence(iwhere, item, default_source)
+            if target is not None and evidence:
+                note = item.get("note")
+                # The predicate is checked against the ontology in kg.compile.
+                entity.claims.append(Claim("relation:" + predicate, target, evidence, pwhere,
+                                           basis, note if isinstance(note, str) else None))
+
+    # ---- files --------------------------------------------------------------------------
+    def file(self, path: Path) -> list[Entity]:
+        name = _display(path, self.root)
+        try:
+            data = load(path)
+        except YamlError as exc:
+            self.problems.append(Problem(name, exc.line, "", "", exc.message))
+            return []
+        where = Where(name, 1, "", "")
+        if data is None:
+            self.problem(where, "the file is empty")
+            return []
+        if not isinstance(data, Mapping) or "entities" not in data:
+            self.problem(where, "expected a mapping with 'entities:' (and optionally "
+                         "'evidence_source:')")
+            return []
+        for key in data:
+            if key not in ("entities", "evidence_source"):
+                self.problem(self.at(where, data, key, key), f"unknown top-level key {key!r}")
+        default_source = data.get("evidence_source")
+        if default_source is not None and not isinstance(default_source, str):
+            self.problem(self.at(where, data, "evidence_source", "evidence_source"),
+                         "evidence_source must be a source id")
+            default_source = None
+        entities = data["entities"]
+        if not isinstance(entities, list):
+            self.problem(self.at(where, data, "entities", "entities"), "entities must be a list")
+            return []
+        out = []
+        for node in entities:
+            entity = self.entity(node, name, data.line_of("entities"), default_source)
+            if entity is not None:
+                out.append(entity)
+        return out
+
+
+def data_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+
+
+def read_data(root: Path) -> Dataset:
+    """Read every ``*.yaml`` under ``root``; never raises for bad content."""
+    reader = _Reader(root)
+    files = data_files(root)
+    if not root.is_dir():
+        reader.problems.append(Problem(str(root), None, "", "", "data folder not found"))
+    elif not files:
+        reader.problems.append(Problem(str(root), None, "", "", "no *.yaml data files found"))
+    entities: dict[str, Entity] = {}
+    for path in files:
+        for entity in reader.file(path):
+            if entity.id in entities:
+                first = entities[entity.id].where
+                reader.problem(Where(entity.where.file, entity.where.line, entity.id, "id"),
+                               f"duplicate id {entity.id!r}: also defined at "
+                               f"{first.file}:{first.line}")
+                continue
+            entities[entity.id] = entity
+    return Dataset(entities, reader.problems, files)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(Path(root.name) / path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"

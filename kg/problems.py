@@ -1,0 +1,43 @@
+"""Problems found in the data: where (file, line, entity, field) and what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int | None
+    entity: str
+    field: str
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where, self.entity or "-", self.field or "-", self.message]
+        return ": ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "entity": self.entity,
+                "field": self.field, "message": self.message, "severity": self.severity}
+
+
+class InvalidData(Exception):
+    """Raised when data does not validate; carries every problem found in the run."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        errors = [p for p in self.problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} problem(s) in the data")
+
+
+def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
+    """A ' (did you mean ...?)' suffix, or an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
