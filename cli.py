@@ -163,6 +163,46 @@ def stats(data: Path | None, fmt: str) -> None:
     click.echo(render(count(report.graph), ["group", "name", "count"], fmt), nl=False)
 
 
+def load_store(data: Path | None) -> Any:
+    """The embedded store for ``data``; invalid data ends the command with its problems."""
+    from kg.problems import InvalidData
+    from kg.store import open_store
+
+    try:
+        return open_store(resolve_data(data))
+    except InvalidData as exc:
+        report_problems(exc.problems)
+        sys.exit(EXIT_INVALID)
+
+
+EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv"]
+
+
+@cli.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="ttl, nt and jsonld: the RDF graph; csv: one row per fact with its evidence.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (replaced atomically).")
+def export(data: Path | None, fmt: str, out: Path) -> None:
+    """Export the graph for other tools.
+
+    \b
+    Example:
+      mhkg export --format ttl -o mhkg.ttl
+      mhkg export --format csv -o facts.csv
+    """
+    from kg.build import cached_graph
+    from kg.export import export as write_export
+
+    store = load_store(data)
+    write_export(store, cached_graph(resolve_data(data)), fmt, out)
+    click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)")
+
+
+# -- commands added by later features go above this line --
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning unexpected errors into a message, not a traceback."""
     try:

@@ -1,0 +1,102 @@
+"""Exporting the compiled graph: Turtle, N-Triples, JSON-LD, and a CSV of facts with evidence.
+
+Every export is written atomically (see kg.atomic). Graph formats for Gephi and
+Graphviz (GraphML, GEXF, DOT) are in kg.network.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from . import ID_NS, ONTOLOGY_NS
+from .atomic import write_bytes, write_text
+
+RDF_FORMATS = ("ttl", "nt", "jsonld")
+CSV_COLUMNS = ["subject", "subject_label", "predicate", "object", "object_label", "quote",
+               "locator", "source"]
+
+JSONLD_CONTEXT = {
+    "mhkg": ONTOLOGY_NS, "id": ID_NS, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#", "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+FACTS_QUERY = """
+PREFIX mhkg: <https://w3id.org/mhkg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?s ?sl ?p ?o ?ol ?quote ?locator ?source WHERE {
+  {
+    ?c a mhkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; mhkg:hasEvidence ?e .
+  } UNION {
+    ?c a mhkg:Assessment ; mhkg:assesses ?s ; mhkg:factor ?o ; mhkg:polarity ?pol ;
+       mhkg:hasEvidence ?e .
+    ?pol skos:notation ?polarity .
+    BIND(CONCAT("assessment: ", ?polarity) AS ?p)
+  } UNION {
+    ?s ?has ?c . VALUES ?has { mhkg:hasFunding mhkg:hasOutcome mhkg:hasLesson }
+    ?c dct:description ?o ; mhkg:hasEvidence ?e .
+    BIND(?has AS ?p)
+  }
+  ?s rdfs:label ?sl .
+  OPTIONAL { ?o rdfs:label ?ol }
+  ?e mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src .
+  ?src mhkg:slug ?source .
+}
+"""
+
+
+def short(term: Any) -> str:
+    """A readable form of an RDF term: slugs for entities, prefixed names, plain values."""
+    value = getattr(term, "value", str(term))
+    if value.startswith(ID_NS):
+        return value[len(ID_NS):]
+    if value.startswith(ONTOLOGY_NS):
+        return "mhkg:" + value[len(ONTOLOGY_NS):]
+    for prefix, ns in JSONLD_CONTEXT.items():
+        if value.startswith(ns):
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+def fact_rows(store: Any) -> list[dict[str, str]]:
+    rows = []
+    for solution in store.query(FACTS_QUERY):
+        row = {"subject": short(solution["s"]), "subject_label": solution["sl"].value,
+               "predicate": short(solution["p"]), "object": short(solution["o"]),
+               "object_label": solution["ol"].value if solution["ol"] else "",
+               "quote": solution["quote"].value, "locator": solution["locator"].value,
+               "source": solution["source"].value}
+        rows.append(row)
+    rows.sort(key=lambda r: tuple(r.values()))
+    return rows
+
+
+def export(store: Any, data_nt: Path, fmt: str, out: Path) -> None:
+    """Write the graph (or, for csv, its facts with evidence) to ``out`` atomically."""
+    if fmt == "nt":
+        write_bytes(out, data_nt.read_bytes())
+    elif fmt in ("ttl", "jsonld"):
+        import rdflib
+
+        graph = rdflib.Graph()
+        graph.parse(data_nt, format="nt")
+        for prefix, ns in JSONLD_CONTEXT.items():
+            graph.bind(prefix, ns)
+        if fmt == "ttl":
+            write_text(out, graph.serialize(format="turtle"))
+        else:
+            write_text(out, graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=1))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(fact_rows(store))
+        write_text(out, buffer.getvalue())
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")

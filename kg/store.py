@@ -1,0 +1,54 @@
+"""The embedded query store: pyoxigraph, loaded from the validated, cached graph.
+
+``open_store()`` gives an in-memory store holding the compiled data and the
+ontology (for labels of classes, verdicts and polarities). ``persist()`` and
+``open_persisted()`` keep a store on disk for corpora too big to reload each time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .build import cached_graph
+from .ontology import ONTOLOGY_FILE
+from .paths import data_dir, ontology_dir
+
+
+def open_store(data: Path | None = None) -> Any:
+    """An in-memory pyoxigraph Store of the (validated) data and the ontology.
+
+    Raises kg.problems.InvalidData when the data is not valid.
+    """
+    import pyoxigraph as ox
+
+    nt = cached_graph(data or data_dir())
+    store = ox.Store()
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def load_files(store: Any, paths: list[Path]) -> None:
+    import pyoxigraph as ox
+
+    for path in paths:
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.N_TRIPLES
+        store.bulk_load(path=str(path), format=fmt)
+
+
+def persist(paths: list[Path], directory: Path) -> Any:
+    """Create an on-disk store in ``directory`` from RDF files (plus the ontology)."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(directory))
+    load_files(store, [*paths, ontology_dir() / ONTOLOGY_FILE])
+    store.optimize()
+    return store
+
+
+def open_persisted(directory: Path) -> Any:
+    """Reopen an on-disk store read-only."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(directory))
