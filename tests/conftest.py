@@ -1,0 +1,63 @@
+"""Shared fixtures: small fixture data, isolated caches, and the real source texts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a user's machine; in CI a missing prerequisite is a failure."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test gets its own compiled-graph cache; MHKG_DATA from the user is ignored."""
+    monkeypatch.setenv("MHKG_CACHE", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("MHKG_DATA", raising=False)
+
+
+@pytest.fixture
+def fixture_sources(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MHKG_SOURCES", str(FIXTURES / "sources"))
+    return FIXTURES / "sources"
+
+
+@pytest.fixture
+def fixture_data(tmp_path: Path, fixture_sources: Path) -> Path:
+    """A writable copy of the small valid fixture data set."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "valid", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real_sources() -> Path:
+    """The real source texts (../shared/sources); skipped, or failed in CI, when absent."""
+    from kg.paths import sources_dir
+
+    found = sources_dir()
+    if found is None or not any(found.glob("*.txt")):
+        skip_or_fail("the source texts are not here: put ../shared/sources beside the checkout "
+                     "or set MHKG_SOURCES, so that quotes can be checked")
+    return found
+
+
+def run_mhkg(*args: str, env: dict[str, str] | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess, as a user would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
+                          text=True, env=full_env, cwd=cwd or ROOT, timeout=300)

@@ -1,0 +1,336 @@
+"""A real Neo4j Community server for tests and benchmarks, fetched from Maven Central.
+
+Neo4j's standalone tarball is not on Maven Central (``org.neo4j:neo4j-community`` is only a
+BOM pom), so we resolve the embeddable ``org.neo4j:neo4j`` jar and its runtime dependencies
+with Maven into a cache, compile a tiny launcher around ``DatabaseManagementServiceBuilder``
+and run it as a separate JVM with Bolt on a free loopback port and authentication on.
+
+    from neo4j_server import Neo4jServer
+    with Neo4jServer() as srv:        # srv.uri, srv.user, srv.password
+        ...
+
+Environment: MHKG_NEO4J_CACHE (cache dir, default ~/.cache/mhkg/neo4j), MHKG_NEO4J_VERSION
+(default 5.26.30; 5.x needs Java 17+, 2025.x+ Java 21+), MHKG_NEO4J_JAVA_HOME (JDK to use,
+else JAVA_HOME, the JDK on PATH or any JDK under /usr/lib/jvm), MHKG_NEO4J_KEEP=1 (keep
+the temporary data/log dir after stop, for debugging). Stdlib only.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NEO4J_VERSION = os.environ.get("MHKG_NEO4J_VERSION", "5.26.30")
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
+READY_MARK = "READY "
+
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>mhkg.test</groupId><artifactId>neo4j-runtime</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies><dependency>
+    <groupId>org.neo4j</groupId><artifactId>neo4j</artifactId><version>{version}</version>
+  </dependency></dependencies>
+</project>
+"""
+
+_LAUNCHER = """\
+import java.nio.file.Path;
+import java.util.Map;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+
+/** Neo4jLauncher HOME PORT CONF (password: env MHKG_NEO4J_PASSWORD); stop: SIGTERM/stdin EOF */
+public final class Neo4jLauncher {
+    public static void main(String[] args) throws Exception {
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(args[0]))
+            .loadPropertiesFromFile(Path.of(args[2]))
+            .setConfig(BoltConnector.enabled, true)
+            .setConfig(BoltConnector.listen_address,
+                       new SocketAddress("127.0.0.1", Integer.parseInt(args[1])))
+            .setConfig(GraphDatabaseSettings.auth_enabled, true)
+            .setConfig(GraphDatabaseSettings.udc_enabled, false)  // never phone home
+            .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("STOPPING");
+            dbms.shutdown();
+            System.out.println("STOPPED");
+        }));
+        // User neo4j is created with password 'neo4j' that must be changed; embedded
+        // transactions have full privileges, so set our password in the system database.
+        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+            "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED",
+            Map.of("pw", System.getenv("MHKG_NEO4J_PASSWORD")));
+        if (!dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).isAvailable(120_000))
+            throw new IllegalStateException("default database did not become available");
+        System.out.println("READY bolt://127.0.0.1:" + args[1]);
+        System.out.flush();
+        while (System.in.read() != -1) { }  // parent closed stdin (or died): shut down
+        System.exit(0);
+    }
+}
+"""
+
+# The flags bin/neo4j passes; without the add-opens the page cache and tx logs degrade.
+_JVM_FLAGS = [
+    "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:-OmitStackTraceInFastThrow",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+    "-Dio.netty.tryReflectionSetAccessible=true", "-Dlog4j2.disable.jmx=true",
+]
+_DEFAULT_CONFIG = {
+    "server.memory.pagecache.size": "128m",
+    "db.tx_log.preallocate": "false",
+    "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",  # default 5 min
+    "internal.server.bolt.connection_shutdown_wait_time": "1s",
+}
+
+
+class Neo4jError(RuntimeError):
+    """Fetching, building or starting Neo4j failed."""
+
+
+def _required_java(version: str = NEO4J_VERSION) -> int:
+    return 17 if version.split(".")[0] in {"4", "5"} else 21  # 2025.x+ is built for Java 21
+
+
+def _java_major(java: Path) -> int | None:
+    try:
+        out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    if not m:
+        return None
+    major = int(m.group(1))
+    return int(m.group(2) or 0) if major == 1 else major
+
+
+@functools.cache
+def find_jdk(min_major: int | None = None) -> Path | None:
+    """A JDK home (with java and javac) of at least ``min_major``, or None."""
+    min_major = min_major or _required_java()
+    candidates = [os.environ.get("MHKG_NEO4J_JAVA_HOME"), os.environ.get("JAVA_HOME")]
+    if javac := shutil.which("javac"):
+        candidates.append(str(Path(javac).resolve().parents[1]))
+    candidates += sorted(str(p) for p in Path("/usr/lib/jvm").glob("*") if p.is_dir())
+    for home in filter(None, candidates):
+        bin_dir = Path(home) / "bin"
+        if (bin_dir / "javac").exists() and (_java_major(bin_dir / "java") or 0) >= min_major:
+            return Path(home)
+    return None
+
+
+def _cache_root(cache_dir: Path | None) -> Path:
+    default = os.environ.get("MHKG_NEO4J_CACHE") or "~/.cache/mhkg/neo4j"
+    return Path(cache_dir or default).expanduser()
+
+
+def _launcher_dir(home: Path) -> Path:
+    return home / f"launcher-{hashlib.sha256(_LAUNCHER.encode()).hexdigest()[:12]}"
+
+
+def _is_ready(home: Path) -> bool:
+    return (home / "lib" / ".complete").exists() and (_launcher_dir(home) / ".complete").exists()
+
+
+def java_available(cache_dir: Path | None = None) -> str | None:
+    """None if Neo4j can be run here, else the reason why not (for skip messages)."""
+    need = _required_java()
+    if find_jdk(need) is None:
+        return (f"no JDK >= {need} (java and javac) found for Neo4j {NEO4J_VERSION}; "
+                "set MHKG_NEO4J_JAVA_HOME or JAVA_HOME")
+    home = _cache_root(cache_dir) / NEO4J_VERSION
+    if not _is_ready(home) and shutil.which("mvn") is None:
+        return f"Maven (mvn) not found and Neo4j {NEO4J_VERSION} is not cached in {home}"
+    return None
+
+
+def _run(cmd: list[str], what: str, timeout: float, **kw) -> None:
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Neo4jError(f"{what} failed: {exc}") from exc
+    if res.returncode != 0:
+        tail = "\n".join((res.stdout + res.stderr).splitlines()[-40:])
+        raise Neo4jError(f"{what} failed (exit {res.returncode}): {' '.join(cmd)}\n{tail}")
+
+
+def ensure_neo4j(cache_dir: Path | None = None) -> Path:
+    """Fetch Neo4j's jars and build the launcher into the cache (once); return its dir."""
+    home = _cache_root(cache_dir) / NEO4J_VERSION
+    if _is_ready(home):
+        return home
+    jdk = find_jdk(_required_java())
+    if jdk is None:
+        raise Neo4jError(java_available(cache_dir) or "no suitable JDK")
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "JAVA_HOME": str(jdk)}
+    with open(home / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers: one fetches, others wait
+        lib = home / "lib"
+        if not (lib / ".complete").exists():
+            mvn = shutil.which("mvn")
+            if mvn is None:
+                raise Neo4jError("Maven (mvn) is needed to fetch Neo4j into " + str(home))
+            work = Path(tempfile.mkdtemp(prefix="fetch-", dir=home))
+            try:
+                (work / "pom.xml").write_text(_POM.format(version=NEO4J_VERSION))
+                _run([mvn, "-q", "-B", "-f", str(work / "pom.xml"),
+                      f"{DEPENDENCY_PLUGIN}:copy-dependencies", "-DincludeScope=runtime",
+                      f"-DoutputDirectory={work / 'lib'}"],
+                     f"resolving org.neo4j:neo4j:{NEO4J_VERSION} with Maven", 1800, env=env)
+                shutil.rmtree(lib, ignore_errors=True)
+                (work / "lib").rename(lib)
+                (lib / ".complete").write_text(NEO4J_VERSION + "\n")
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        launcher = _launcher_dir(home)
+        if not (launcher / ".complete").exists():
+            shutil.rmtree(launcher, ignore_errors=True)
+            launcher.mkdir()
+            (launcher / "Neo4jLauncher.java").write_text(_LAUNCHER)
+            _run([str(jdk / "bin" / "javac"), "--release", str(_required_java()),
+                  "-d", str(launcher), "-cp", str(lib / "*"), str(launcher / "Neo4jLauncher.java")],
+                 "compiling the Neo4j launcher", 300, env=env)
+            (launcher / ".complete").write_text("ok\n")
+    return home
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+class Neo4jServer:
+    """A Neo4j server in a child JVM: ``with Neo4jServer() as srv: driver(srv.uri, ...)``."""
+
+    user = "neo4j"
+
+    def __init__(self, password: str | None = None, *, heap: str = "1g",
+                 config: dict[str, str] | None = None, cache_dir: Path | None = None,
+                 startup_timeout: float = 120.0) -> None:
+        self.password = password or "mhkg-" + secrets.token_hex(8)  # Neo4j wants >= 8 chars
+        self.heap, self.startup_timeout, self.cache_dir = heap, startup_timeout, cache_dir
+        self.config = {**_DEFAULT_CONFIG, **(config or {})}
+        self.port: int | None = None
+        self.tmpdir: Path | None = None
+        self._proc: subprocess.Popen | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.port}"
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.user, self.password)
+
+    @property
+    def log_path(self) -> Path:
+        assert self.tmpdir is not None, "server not started"
+        return self.tmpdir / "neo4j.log"
+
+    def start(self) -> Neo4jServer:
+        if self._proc is not None:
+            return self
+        home = ensure_neo4j(self.cache_dir)
+        jdk = find_jdk(_required_java())
+        if jdk is None:
+            raise Neo4jError(java_available(self.cache_dir) or "no suitable JDK")
+        java = jdk / "bin" / "java"
+        self.tmpdir = Path(tempfile.mkdtemp(prefix="mhkg-neo4j-"))
+        conf = self.tmpdir / "neo4j.conf"
+        conf.write_text("".join(f"{k}={v}\n" for k, v in self.config.items()))
+        classpath = os.pathsep.join([str(_launcher_dir(home)), str(home / "lib" / "*")])
+        for attempt in range(3):  # the free port can be taken before the JVM binds it
+            self.port = _free_port()
+            cmd = [str(java), "-Xms256m", f"-Xmx{self.heap}", *_JVM_FLAGS, "-cp", classpath,
+                   "Neo4jLauncher", str(self.tmpdir / "dbms"), str(self.port), str(conf)]
+            with open(self.log_path, "ab") as log:
+                self._proc = subprocess.Popen(
+                    cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
+                    cwd=self.tmpdir, start_new_session=True,
+                    env={**os.environ, "MHKG_NEO4J_PASSWORD": self.password})
+            try:
+                self._wait_ready()
+                return self
+            except Neo4jError:
+                in_use = "Address already in use" in _tail(self.log_path, 200)
+                self._terminate()
+                shutil.rmtree(self.tmpdir / "dbms", ignore_errors=True)
+                if not in_use or attempt == 2:
+                    raise  # the log stays in tmpdir for inspection
+        raise AssertionError("unreachable")
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                break
+            if READY_MARK in self.log_path.read_text(errors="replace"):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=5):
+                    return
+            time.sleep(0.2)
+        code = self._proc.poll()
+        state = f"exited ({code})" if code is not None else f"not ready in {self.startup_timeout}s"
+        debug_log = self.tmpdir / "dbms" / "logs" / "debug.log"
+        raise Neo4jError(f"Neo4j {NEO4J_VERSION} {state} (log {self.log_path}):\n"
+                         f"{_tail(self.log_path)}\n--- debug.log ---\n{_tail(debug_log, 20)}")
+
+    def _terminate(self, timeout: float = 30.0) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()  # SIGTERM: the shutdown hook stops the DBMS cleanly
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        if proc.stdin:
+            proc.stdin.close()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the JVM (SIGTERM, then SIGKILL after ``timeout``) and delete its data."""
+        self._terminate(timeout)
+        if self.tmpdir is not None and os.environ.get("MHKG_NEO4J_KEEP") != "1":
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            self.tmpdir = None
+
+    def __enter__(self) -> Neo4jServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+if __name__ == "__main__":  # python tests/neo4j_server.py: run one until Ctrl-C / stdin EOF
+    with Neo4jServer(password=sys.argv[1] if len(sys.argv) > 1 else None) as srv:
+        print(f"{srv.uri} user={srv.user} password={srv.password}", flush=True)
+        try:
+            sys.stdin.read()
+        except KeyboardInterrupt:
+            pass
