@@ -200,6 +200,152 @@ def export(data: Path | None, fmt: str, out: Path) -> None:
     click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)")
 
 
+@cli.command("queries")
+@format_option
+def list_queries(fmt: str) -> None:
+    """List the canned queries with their descriptions.
+
+    \b
+    Example:
+      mhkg queries
+    """
+    from kg.formatting import render
+    from kg.queries import all_queries
+
+    rows = [{"name": q.name, "title": q.title, "parameters": ", ".join(
+        f"--{p}" + (f" (default {q.parameters[p].default})" if q.parameters[p].default else "")
+        for p in q.parameters), "example": q.example, "description": q.description}
+        for q in all_queries()]
+    columns = ["name", "title", "parameters"] if fmt == "table" else list(rows[0]) if rows else []
+    click.echo(render(rows, columns, fmt), nl=False)
+
+
+BACKENDS = ["embedded"]
+
+
+def backend_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--backend", type=click.Choice(BACKENDS), default="embedded",
+                        show_default=True, help="Where to run the query.")(func)
+
+
+def make_query_command(query: Any) -> click.Command:
+    """A click command for one canned query, with one option per parameter."""
+    from kg.queries import QueryError, effective_parameters
+
+    def callback(data: Path | None, fmt: str, backend: str, **given: str | None) -> None:
+        from kg.formatting import render
+        from kg.queries import run
+
+        values = {name.replace("_", "-"): value for name, value in given.items()}
+        try:
+            if backend == "embedded":
+                rows = run(query, load_store(data), values)
+            else:  # pragma: no cover - other backends register themselves in BACKENDS
+                rows = run_on_backend(backend, query, data, values)
+        except QueryError as exc:
+            raise UsageProblem(str(exc)) from None
+        params = effective_parameters(query, values)
+        if fmt == "table":
+            shown = ", ".join(f"{k}: {v}" for k, v in params.items() if v is not None)
+            click.echo(query.title + (f" ({shown})" if shown else "") + "\n")
+        columns = query.table if fmt == "table" else query.columns
+        click.echo(render(rows, columns, fmt, headers=query.headers,
+                          extra={"query": query.name, "title": query.title,
+                                 "parameters": params}), nl=False)
+        if fmt == "table":
+            click.echo(f"\n{len(rows)} row(s). Full text: --format json or markdown.")
+
+    params: list[click.Parameter] = []
+    for name, param in query.parameters.items():
+        what = ("one of: " + ", ".join(param.allowed)) if param.kind == "choice" else (
+            "an id of a " + " or ".join(param.types) if param.types else "an entity id")
+        params.append(click.Option(
+            [f"--{name}"], default=None, metavar="ID" if param.kind == "entity" else "VALUE",
+            help=f"{param.description}: {what}"
+                 + (f" (default: {param.default})" if param.default else "")
+                 + (" (required)" if param.required else "")))
+    command = click.Command(query.name, callback=callback, params=params,
+                            help=f"{query.title}.\n\n{query.description}\n\n\b\nExample:\n  "
+                                 f"{query.example}", short_help=query.title)
+    for decorate in (backend_option, format_option, data_option):
+        decorate(command)
+    return command
+
+
+def run_on_backend(backend: str, query: Any, data: Path | None,
+                   values: dict[str, str | None]) -> list[dict[str, Any]]:
+    raise click.ClickException(f"backend {backend!r} is not available")
+
+
+class QueryGroup(click.Group):
+    """Canned queries as subcommands, loaded only when asked for (keeps --help fast)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from kg.queries import query_names
+
+        return query_names()
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from kg.queries import QueryError, load_query
+
+        try:
+            return make_query_command(load_query(cmd_name))
+        except QueryError:
+            return None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        from kg.problems import did_you_mean
+        from kg.queries import query_names
+
+        name = args[0] if args else ""
+        command = self.get_command(ctx, name)
+        if command is None:
+            raise UsageProblem(f"no query named {name!r}{did_you_mean(name, query_names())}; "
+                               "see `mhkg queries`")
+        return name, command, args[1:]
+
+
+@cli.group(cls=QueryGroup, invoke_without_command=False)
+def query() -> None:
+    """Run a canned query: mhkg query NAME [--PARAM VALUE] [--format FORMAT].
+
+    \b
+    Example:
+      mhkg query lacking --factor implementation-support
+      mhkg query profile --strategy nhwmh --format markdown
+    """
+
+
+@cli.command()
+@data_option
+@format_option
+@click.argument("query_text", metavar="QUERY-or-FILE")
+def sparql(data: Path | None, fmt: str, query_text: str) -> None:
+    """Run an ad-hoc, read-only SPARQL query (text or a file) on the embedded store.
+
+    The prefixes mhkg:, rdf:, rdfs:, skos:, dct:, prov:, xsd: and owl: are predefined.
+    INSERT, DELETE, LOAD and other updates are refused, and so is SERVICE.
+
+    \b
+    Example:
+      mhkg sparql 'SELECT ?s ?label WHERE { ?s a mhkg:Strategy ; rdfs:label ?label }'
+      mhkg sparql my-query.rq --format csv
+    """
+    from kg.formatting import render
+    from kg.sparql import RefusedQuery, run_sparql
+
+    path = Path(query_text)
+    if "{" not in query_text and path.is_file():
+        query_text = path.read_text(encoding="utf-8")
+    try:
+        columns, rows = run_sparql(load_store(data), query_text)
+    except RefusedQuery as exc:
+        raise UsageProblem(str(exc)) from None
+    except SyntaxError as exc:
+        raise UsageProblem(f"invalid SPARQL: {exc}") from None
+    click.echo(render(rows, columns, fmt), nl=False)
+
+
 # -- commands added by later features go above this line --
 
 

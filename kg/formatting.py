@@ -31,7 +31,10 @@ def cell(value: Any) -> str:
 
 
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "table", *,
-           width: int = 80, extra: dict[str, Any] | None = None) -> str:
+           width: int = 80, extra: dict[str, Any] | None = None,
+           headers: dict[str, str] | None = None) -> str:
+    """Render rows; ``headers`` gives shorter column headings for table and markdown."""
+    titles = [(headers or {}).get(c, c) for c in columns]
     if fmt == "json":
         payload: dict[str, Any] = {"columns": list(columns), "rows": list(rows)}
         payload.update(extra or {})
@@ -46,23 +49,25 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "t
     if fmt == "markdown":
         def md(value: Any) -> str:
             return cell(value).replace("|", "\\|")
-        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        lines = ["| " + " | ".join(titles) + " |", "|" + "---|" * len(columns)]
         lines += ["| " + " | ".join(md(row.get(c)) for c in columns) + " |" for row in rows]
         return "\n".join(lines) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    return table(rows, columns, width)
+    return table(rows, columns, width, titles)
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 80) -> str:
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 80,
+          titles: Sequence[str] | None = None) -> str:
+    titles = list(titles or columns)
     texts = [[cell(row.get(c)) for c in columns] for row in rows]
-    natural = [max([len(c)] + [len(t[i]) for t in texts]) for i, c in enumerate(columns)]
-    widths = fit(natural, [len(c) for c in columns], width - 2 * (len(columns) - 1))
+    natural = [max([len(h)] + [len(t[i]) for t in texts]) for i, h in enumerate(titles)]
+    widths = fit(natural, [len(h) for h in titles], width - 2 * (len(columns) - 1))
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(clip(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
-    out = [line(list(columns)), line(["-" * w for w in widths])]
+    out = [line(titles), line(["-" * w for w in widths])]
     out += [line(t) for t in texts]
     return "\n".join(out) + "\n"
 

@@ -1,0 +1,186 @@
+"""Canned queries: one YAML file per question in ``queries/``, run on the embedded store.
+
+A query file holds ``name``, ``title``, ``description``, ``example``, ``columns``,
+``parameters`` and the query text in ``sparql`` (and ``cypher`` for Neo4j).
+Parameter values are checked against their allowed values and bound as RDF
+terms through pyoxigraph's substitutions, never pasted into the query text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import ID_NS
+from .paths import queries_dir
+from .problems import did_you_mean
+
+PREFIXES = {
+    "mhkg": "https://w3id.org/mhkg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+# pyoxigraph binds a substitution only when its variable is projected: every parameter
+# variable must appear in the SELECT clause (it is not shown unless listed in columns).
+QUERY_FIELDS = {"name", "title", "description", "example", "columns", "table", "headers",
+                "parameters", "sparql", "cypher"}
+PARAMETER_FIELDS = {"description", "default", "kind", "types", "allowed", "required"}
+
+
+class QueryError(Exception):
+    """A bad query name or parameter value: a usage error, with a clear message."""
+
+
+@dataclass
+class Parameter:
+    name: str
+    description: str
+    kind: str = "entity"  # entity: a slug, bound as the entity's IRI; choice: a literal
+    types: list[str] = field(default_factory=list)  # entity classes allowed (empty: any)
+    allowed: list[str] = field(default_factory=list)  # for kind=choice
+    default: str | None = None
+    required: bool = False
+
+
+@dataclass
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    example: str
+    columns: list[str]  # result keys; the SPARQL variable is the column with - as _
+    parameters: dict[str, Parameter]
+    sparql: str
+    cypher: str | None
+    path: Path
+    headers: dict[str, str] = field(default_factory=dict)  # short table headings
+    table: list[str] = field(default_factory=list)  # the columns an 80-column table shows
+
+
+def query_names(directory: Path | None = None) -> list[str]:
+    folder = directory or queries_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def load_query(name: str, directory: Path | None = None) -> CannedQuery:
+    folder = directory or queries_dir()
+    path = folder / f"{name}.yaml"
+    if not path.is_file():
+        raise QueryError(f"no query named {name!r}{did_you_mean(name, query_names(folder))}; "
+                         "see `mhkg queries`")
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    unknown = set(raw) - QUERY_FIELDS
+    if unknown or raw.get("name") != name:
+        raise ValueError(f"{path}: bad query file (unknown fields {sorted(unknown)} or a name "
+                         "that is not the file name)")
+    parameters = {}
+    for pname, spec in (raw.get("parameters") or {}).items():
+        bad = set(spec) - PARAMETER_FIELDS
+        if bad:
+            raise ValueError(f"{path}: parameter {pname}: unknown fields {sorted(bad)}")
+        parameters[pname] = Parameter(
+            name=pname, description=spec.get("description", ""), kind=spec.get("kind", "entity"),
+            types=list(spec.get("types") or []), allowed=[str(a) for a in spec.get("allowed") or []],
+            default=None if spec.get("default") is None else str(spec["default"]),
+            required=bool(spec.get("required", False)))
+    return CannedQuery(name=name, title=raw["title"], description=raw["description"].strip(),
+                       example=raw.get("example", f"mhkg query {name}"),
+                       columns=list(raw["columns"]), parameters=parameters,
+                       sparql=raw["sparql"], cypher=raw.get("cypher"), path=path,
+                       headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
+                       table=list(raw.get("table") or raw["columns"]))
+
+
+def all_queries(directory: Path | None = None) -> list[CannedQuery]:
+    return [load_query(n, directory) for n in query_names(directory)]
+
+
+def entity_slugs(store: Any, types: list[str]) -> dict[str, str]:
+    """slug -> IRI for entities of the given classes (all entities when empty)."""
+    values = " ".join(f"mhkg:{t}" for t in types) if types else None
+    text = ("SELECT ?e ?slug WHERE { "
+            + (f"VALUES ?type {{ {values} }} ?e a ?type . " if values else "")
+            + "?e mhkg:slug ?slug }")
+    out = {}
+    for row in store.query(text, prefixes=PREFIXES):
+        out[row["slug"].value] = row["e"].value
+    return out
+
+
+def bind(query: CannedQuery, store: Any, given: dict[str, str | None]) -> dict[str, Any]:
+    """Check parameter values and turn them into RDF terms keyed by SPARQL variable."""
+    import pyoxigraph as ox
+
+    unknown = set(given) - set(query.parameters)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise QueryError(f"query {query.name!r} has no parameter {name!r}"
+                         f"{did_you_mean(name, set(query.parameters))}")
+    bound: dict[Any, Any] = {}
+    for name, param in query.parameters.items():
+        value = given.get(name)
+        if value is None:
+            value = param.default
+        if value is None:
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs --{name}")
+            continue
+        if param.kind == "choice":
+            if value not in param.allowed:
+                raise QueryError(_not_allowed(name, value, param.allowed))
+            bound[ox.Variable(name)] = ox.Literal(value)
+            continue
+        slugs = entity_slugs(store, param.types)
+        if value not in slugs:
+            raise QueryError(_not_allowed(name, value, sorted(slugs)))
+        bound[ox.Variable(name)] = ox.NamedNode(slugs[value])
+    return bound
+
+
+def _not_allowed(name: str, value: str, allowed: list[str]) -> str:
+    shown = allowed if len(allowed) <= 20 else allowed[:20] + [f"… ({len(allowed)} in all)"]
+    return (f"--{name}: unknown value {value!r}{did_you_mean(value, allowed)}; allowed: "
+            + ", ".join(shown))
+
+
+def run(query: CannedQuery, store: Any, given: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Run a canned query; rows are dicts keyed by its columns (values as plain Python)."""
+    substitutions = bind(query, store, given)
+    solutions = store.query(query.sparql, prefixes=PREFIXES, substitutions=substitutions)
+    variables = [(c, c.replace("-", "_")) for c in query.columns]
+    return [{c: plain(row[v]) for c, v in variables} for row in solutions]
+
+
+def effective_parameters(query: CannedQuery, given: dict[str, str | None]) -> dict[str, Any]:
+    return {n: given.get(n) if given.get(n) is not None else p.default
+            for n, p in query.parameters.items()}
+
+
+def plain(term: Any) -> Any:
+    """An RDF term as a plain value: entity slugs for IRIs, Python values for literals."""
+    if term is None:
+        return None
+    value = term.value
+    if type(term).__name__ == "NamedNode":
+        if value.startswith(ID_NS):
+            return value[len(ID_NS):].split("/", 1)[-1]
+        return value
+    datatype = getattr(term, "datatype", None)
+    dtype = datatype.value if datatype is not None else ""
+    if dtype.endswith("#integer"):
+        return int(value)
+    if dtype.endswith("#decimal"):
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if dtype.endswith("#boolean"):
+        return value == "true"
+    return value

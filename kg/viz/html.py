@@ -1,0 +1,261 @@
+"""Interactive HTML diagrams: vis-network (the library pyvis drives), fully offline.
+
+The page is written here, not by pyvis's template: pyvis 0.3.2 fetches its scripts from
+CDNs, switches to an ``innerHTML`` popup when a title contains ``href``, writes
+``heading`` unescaped and uses the locale's encoding. Instead:
+
+- the node and edge lists are built directly in the format pyvis hands to vis-network
+  (:func:`elements`; :func:`to_pyvis` gives the same lists to a pyvis ``Network`` for
+  notebooks) -- never one ``add_node`` at a time, which is quadratic;
+- vis-network's script and stylesheet (package data under ``assets/``) are inlined, and a
+  Content-Security-Policy forbids any request and any script but the page's own two;
+- all data travels as one JSON block with ``<``, ``>`` and ``&`` escaped, and every
+  tooltip is turned into a DOM element with ``textContent``, so nothing from the data
+  is ever parsed as HTML; the rest of the page is rendered by Jinja2 with autoescaping;
+- the file is written as UTF-8, atomically (kg.atomic).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..atomic import write_text
+from .style import edge_colour, edge_legend, edge_meaning, node_style
+
+PHYSICS_LIMIT = 500  # above this many nodes: precomputed layout, physics off
+EDGE_LABEL_LIMIT = 150  # edges show their label only in diagrams this small
+IMPROVED_LAYOUT_LIMIT = 100
+VIS_FILES = ("vis-network.min.js", "vis-network.min.css")
+
+
+@lru_cache(maxsize=None)
+def asset(name: str) -> str:
+    return (resources.files("kg.viz") / "assets" / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _template():
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True)
+    return env.from_string(asset("page.html.j2"))
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() \
+        + "'"
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that cannot end its <script> block: <, > and & escaped as \\u sequences."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# ---- text --------------------------------------------------------------------------------
+def node_title(data: dict[str, Any]) -> str:
+    """The plain-text tooltip of a node."""
+    style = node_style(data.get("type", ""))
+    lines = [data.get("label", data.get("id", "")),
+             style.name + (f" \u00b7 {data['kind']}" if data.get("kind") else "")]
+    if data.get("aliases"):
+        lines.append("also: " + data["aliases"])
+    for key, name in (("published", "published"), ("established", "established"),
+                      ("started", "started"), ("ended", "ended"), ("verdict", "verdict")):
+        if data.get(key):
+            lines.append(f"{name}: {data[key]}")
+    lines.append(f"id: {data.get('id', '')}")
+    return "\n".join(str(line) for line in lines)
+
+
+def _evidence_line(quote: str, locator: str, source: str) -> str:
+    return f"\u201c{quote}\u201d\n\u2014 {locator} ({source})"
+
+
+def edge_title(graph: Any, u: str, v: str, data: dict[str, Any]) -> str:
+    """The plain-text tooltip of an edge: the fact and its first evidence."""
+    a, b = graph.nodes[u].get("label", u), graph.nodes[v].get("label", v)
+    kind = data.get("kind")
+    if kind == "assessment":
+        head = f"{b} {data.get('polarity', 'assessed')} {a}"
+    elif kind == "shared":
+        head = f"{a} and {b} worked on: {data.get('via', '')}"
+    elif kind == "funding":
+        head = f"{a} funded by {b}: {data.get('label', '')}"
+    elif kind == "lesson":
+        head = f"Lesson from {a} bearing on {b}: {data.get('label', '')}"
+    else:
+        head = f"{a} \u2192 {data.get('label', data.get('predicate', ''))} \u2192 {b}"
+    lines = [head]
+    if data.get("basis") == "editorial":
+        lines.append("(an editorial mapping, not the source's own words)")
+    if data.get("quote"):
+        lines.append(_evidence_line(data["quote"], data.get("locator", ""),
+                                    data.get("source", "")))
+    if data.get("quote_to"):
+        lines.append(_evidence_line(data["quote_to"], data.get("locator_to", ""),
+                                    data.get("source_to", "")))
+    more = data.get("evidence_count", 0) - (1 if data.get("quote") else 0) \
+        - (1 if data.get("quote_to") else 0)
+    if more > 0:
+        lines.append(f"(+{more} more piece{'s' if more > 1 else ''} of evidence)")
+    if data.get("note"):
+        lines.append("note: " + data["note"])
+    return "\n".join(lines)
+
+
+# ---- layout ------------------------------------------------------------------------------
+def quick_layout(graph: Any, spacing: float = 28.0) -> dict[str, tuple[float, float]]:
+    """A layout in linear time for big graphs: one sunflower disc per node type, best
+    connected nodes at the centre of each, the discs round a circle."""
+    golden = math.pi * (3 - math.sqrt(5))
+    groups: dict[str, list[str]] = {}
+    degree = dict(graph.degree())
+    for node, data in graph.nodes(data=True):
+        groups.setdefault(data.get("type", ""), []).append(node)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    radii = [spacing * math.sqrt(len(members)) + spacing for _, members in ordered]
+    ring = sum(2 * r for r in radii) / (2 * math.pi) if len(ordered) > 1 else 0.0
+    positions: dict[str, tuple[float, float]] = {}
+    angle = 0.0
+    for (_, members), radius in zip(ordered, radii, strict=True):
+        share = (2 * radius) / (sum(2 * r for r in radii) or 1) * 2 * math.pi
+        cx, cy = ring * math.cos(angle + share / 2), ring * math.sin(angle + share / 2)
+        angle += share
+        members.sort(key=lambda n: (-degree[n], n))
+        for i, node in enumerate(members):
+            r, t = spacing * math.sqrt(i), i * golden
+            positions[node] = (round(cx + r * math.cos(t), 1), round(cy + r * math.sin(t), 1))
+    return positions
+
+
+# ---- elements ----------------------------------------------------------------------------
+def elements(graph: Any, size_by: str | None = None,
+             positions: dict[str, tuple[float, float]] | None = None
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """vis-network node and edge dicts (the format of pyvis's ``Network.nodes``/``edges``)."""
+    measure = graph.graph.get("size_by") if size_by is None else size_by
+    nodes = []
+    for node, data in graph.nodes(data=True):
+        style = node_style(data.get("type", ""))
+        size = 16.0
+        if measure and measure in data:
+            size = 8.0 + 32.0 * float(data[measure])
+        item = {"id": node, "label": data.get("label", node), "title": node_title(data),
+                "type": data.get("type", ""), "color": style.colour, "shape": style.vis_shape,
+                "size": round(size, 2),
+                "search": " ".join((data.get("label", ""), node, data.get("aliases", ""))).lower()}
+        if positions is not None:
+            item["x"], item["y"] = positions[node]
+        nodes.append(item)
+    labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
+    edges = []
+    for i, (u, v, data) in enumerate(graph.edges(data=True)):
+        colour = edge_colour(data)
+        item = {"id": i, "from": u, "to": v, "title": edge_title(graph, u, v, data),
+                "color": {"color": colour, "highlight": colour, "hover": colour},
+                "meaning": edge_meaning(data),
+                "arrows": "" if data.get("kind") == "shared" else "to",
+                "dashes": data.get("basis") == "editorial" or data.get("kind") == "scheme",
+                "width": min(int(data["weight"]), 6) if data.get("weight")
+                else (2 if data.get("kind") == "assessment" else 1)}
+        if labels and data.get("kind") in ("relation", "assessment"):
+            item["label"] = data.get("label", "")
+        edges.append(item)
+    return nodes, edges
+
+
+def vis_options(n_nodes: int, physics: bool) -> dict[str, Any]:
+    return {
+        "autoResize": True,
+        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "borderWidth": 1,
+                  "widthConstraint": {"maximum": 220}},
+        "edges": {"smooth": {"type": "continuous"} if physics else False,
+                  "arrows": {"to": {"scaleFactor": 0.5}},
+                  "font": {"size": 10, "align": "middle", "color": "#555555"},
+                  "selectionWidth": 2, "hoverWidth": 0.5},
+        "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": True,
+                        "hideEdgesOnDrag": not physics, "keyboard": False},
+        "layout": {"improvedLayout": n_nodes <= IMPROVED_LAYOUT_LIMIT, "randomSeed": 7},
+        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 110,
+                                         "springConstant": 0.06, "avoidOverlap": 0.4},
+                    "minVelocity": 0.75,
+                    "stabilization": {"enabled": physics, "iterations": 400,
+                                      "updateInterval": 50, "fit": True}},
+    }
+
+
+def default_title(graph: Any) -> str:
+    view = graph.graph.get("view", "whole")
+    title = {"whole": "mhkg: the whole graph",
+             "factors": "mhkg: strategies and the twelve success factors",
+             "actors": "mhkg: people and organisations linked through shared strategies",
+             }.get(view, f"mhkg: {view}")
+    if graph.graph.get("focus"):
+        node = graph.graph["focus"]
+        label = graph.nodes[node].get("label", node) if node in graph else node
+        title += f", around {label} (depth {graph.graph.get('depth', 1)})"
+    if graph.graph.get("types"):
+        title += f" [{graph.graph['types'].replace(',', ', ')}]"
+    return title
+
+
+def render_html(graph: Any, title: str | None = None, size_by: str | None = None,
+                download_name: str = "mhkg-diagram") -> str:
+    """The whole page as a string."""
+    n = graph.number_of_nodes()
+    physics = n <= PHYSICS_LIMIT
+    nodes, edges = elements(graph, size_by, None if physics else quick_layout(graph))
+    title = title or default_title(graph)
+    counts: dict[str, int] = {}
+    for data in nodes:
+        counts[data["type"]] = counts.get(data["type"], 0) + 1
+    types = [{"type": t, "name": node_style(t).name, "colour": node_style(t).colour,
+              "glyph": node_style(t).glyph, "count": c} for t, c in sorted(counts.items())]
+    legend = [{"meaning": m, "colour": c} for m, c in edge_legend(d for _, _, d in
+                                                                  graph.edges(data=True))]
+    payload = {"title": title, "download": download_name, "physics": physics,
+               "nodes": nodes, "edges": edges, "options": vis_options(n, physics)}
+    vis_js, vis_css, app_js = asset(VIS_FILES[0]), asset(VIS_FILES[1]), asset("page.js")
+    for name, text in (("vis-network.min.js", vis_js), ("page.js", app_js)):
+        if "</script" in text.lower():
+            raise ValueError(f"asset {name} contains '</script' and cannot be inlined")
+    csp = ("default-src 'none'; script-src " + _csp_hash(vis_js) + " " + _csp_hash(app_js)
+           + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+           "connect-src 'none'; form-action 'none'; base-uri 'none'")
+    return _template().render(
+        title=title, csp=csp, vis_css=vis_css, page_css=asset("page.css"), types=types,
+        legend=legend, n_nodes=n, n_edges=len(edges), physics=physics, limit=PHYSICS_LIMIT,
+        data_json=_json_for_script(payload), vis_js=vis_js, app_js=app_js)
+
+
+def write_html(graph: Any, out: Path, title: str | None = None,
+               size_by: str | None = None) -> None:
+    """Write the interactive page for ``graph`` to ``out`` (UTF-8, atomically)."""
+    write_text(out, render_html(graph, title, size_by, download_name=Path(out).stem))
+
+
+def to_pyvis(graph: Any, size_by: str | None = None):  # -> pyvis.network.Network
+    """The same nodes and edges in a pyvis ``Network`` (for notebooks), lists set directly.
+
+    Don't call its ``write_html``/``show`` on untrusted data: tooltips with ``href``
+    switch pyvis to an innerHTML popup. Use :func:`write_html` for files.
+    """
+    from pyvis.network import Network
+
+    nodes, edges = elements(graph, size_by)
+    net = Network(directed=True, cdn_resources="in_line")
+    net.nodes, net.edges = nodes, edges
+    net.node_ids = [n["id"] for n in nodes]
+    net.node_map = {n["id"]: n for n in nodes}
+    net.options = vis_options(len(nodes), len(nodes) <= PHYSICS_LIMIT)
+    return net

@@ -1,0 +1,103 @@
+"""How diagrams look: one colour and shape per node type, one colour per edge meaning.
+
+Shared by the interactive page, the static drawings and the DOT writer, so that a
+legend means the same everywhere. Colours are from a colour-blind-safe palette
+(Okabe-Ito, with Tol's muted tones); shapes differ too, for print in grey.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    name: str  # legend text
+    colour: str
+    vis_shape: str  # vis-network shape
+    marker: str  # matplotlib marker
+    dot_shape: str  # Graphviz shape
+    glyph: str  # legend glyph in the HTML page
+
+
+NODE_STYLES: dict[str, NodeStyle] = {
+    "Strategy": NodeStyle("Strategy", "#0072B2", "dot", "o", "ellipse", "\u25cf"),
+    "SuccessFactor": NodeStyle("Success factor", "#E69F00", "diamond", "D", "diamond", "\u25c6"),
+    "Organisation": NodeStyle("Organisation", "#009E73", "square", "s", "box", "\u25a0"),
+    "Person": NodeStyle("Person", "#CC79A7", "triangle", "^", "triangle", "\u25b2"),
+    "Role": NodeStyle("Role (post)", "#882255", "triangleDown", "v", "invtriangle", "\u25bc"),
+    "Source": NodeStyle("Source", "#777777", "star", "*", "note", "\u2605"),
+    "Recommendation": NodeStyle("Recommendation", "#D55E00", "hexagon", "h", "hexagon",
+                                "\u2b22"),
+    "Comparator": NodeStyle("International comparator", "#56B4E9", "dot", "p", "pentagon",
+                            "\u25cf"),
+    "Framework": NodeStyle("Factor framework", "#999933", "square", "s", "folder", "\u25a0"),
+    "FrameworkElement": NodeStyle("Framework element", "#DDCC77", "diamond", "d", "diamond",
+                                  "\u25c6"),
+}
+OTHER_NODE = NodeStyle("Other", "#BBBBBB", "dot", "o", "ellipse", "\u25cf")
+
+POLARITY_COLOURS = {"helped": "#1A9850", "hindered": "#D73027", "mixed": "#F4A100"}
+POLARITY_TEXT = {"helped": "helped", "hindered": "hindered", "mixed": "mixed (helped and hindered)"}
+
+# Relation predicate -> the group it is drawn in.
+RELATION_GROUPS = {
+    "leadership": ("ledBy", "championedBy", "localLeadershipFrom", "holdsPost"),
+    "support and delivery": ("supportedBy", "implementedBy", "partnershipArrangement",
+                             "fundedBy", "scrutinisedBy", "commissionedBy", "directedAt"),
+    "between strategies": ("hitchedOnto", "alignedWith", "extends", "implementationFrameworkFor",
+                           "partOf", "precededBy", "promptedBy"),
+    "between organisations": ("succeededBy", "replacedBy", "memberOf", "establishedBy",
+                              "operatesIn"),
+    "sources": ("evaluatedIn", "author", "publisher", "contributor", "preparedFor"),
+    "crosswalk to factors": ("closeMatch", "broadMatch", "narrowMatch", "relatedMatch",
+                             "addresses"),
+}
+GROUP_COLOURS = {
+    "leadership": "#AA3377", "support and delivery": "#228833", "between strategies": "#4477AA",
+    "between organisations": "#66CCEE", "sources": "#888888", "crosswalk to factors": "#CCBB44",
+    "other relation": "#555555",
+}
+OTHER_EDGE_COLOURS = {"funding": "#8C510A", "lesson": "#01665E", "scheme": "#CCCCCC",
+                      "shared": "#6A3D9A"}
+OTHER_EDGE_TEXT = {"funding": "funded (funding item)", "lesson": "lesson bears on factor",
+                   "scheme": "in scheme", "shared": "worked on the same strategy"}
+VERDICT_COLOURS = {"successful": "#1A9850", "successful-in-part": "#F4A100",
+                   "unsuccessful": "#D73027", "too-early-to-tell": "#4477AA", "": "#BBBBBB"}
+VERDICT_TEXT = {"successful": "successful", "successful-in-part": "successful in part",
+                "unsuccessful": "unsuccessful", "too-early-to-tell": "too early to tell",
+                "": "no verdict recorded"}
+
+_GROUP_OF = {p: g for g, preds in RELATION_GROUPS.items() for p in preds}
+
+
+def node_style(node_type: str) -> NodeStyle:
+    return NODE_STYLES.get(node_type, OTHER_NODE)
+
+
+def edge_meaning(data: dict[str, Any]) -> str:
+    """The legend entry an edge belongs to."""
+    kind = data.get("kind")
+    if kind == "assessment":
+        return "factor " + POLARITY_TEXT.get(data.get("polarity", ""), "assessed")
+    if kind == "relation":
+        return _GROUP_OF.get(data.get("predicate", ""), "other relation")
+    return OTHER_EDGE_TEXT.get(kind or "", kind or "link")
+
+
+def edge_colour(data: dict[str, Any]) -> str:
+    kind = data.get("kind")
+    if kind == "assessment":
+        return POLARITY_COLOURS.get(data.get("polarity", ""), "#555555")
+    if kind == "relation":
+        return GROUP_COLOURS[_GROUP_OF.get(data.get("predicate", ""), "other relation")]
+    return OTHER_EDGE_COLOURS.get(kind or "", "#555555")
+
+
+def edge_legend(edges: Any) -> list[tuple[str, str]]:
+    """(meaning, colour) for the edges present, in a stable order."""
+    seen: dict[str, str] = {}
+    for data in edges:
+        seen.setdefault(edge_meaning(data), edge_colour(data))
+    return sorted(seen.items())
