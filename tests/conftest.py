@@ -22,11 +22,19 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Every test gets its own compiled-graph cache; MHKG_DATA from the user is ignored."""
-    monkeypatch.setenv("MHKG_CACHE", str(tmp_path_factory.mktemp("cache")))
-    monkeypatch.delenv("MHKG_DATA", raising=False)
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The test session has its own compiled-graph cache (never the user's); entries are
+    keyed by the data folder's fingerprint, so tests cannot see each other's data."""
+    saved = {k: os.environ.get(k) for k in ("MHKG_CACHE", "MHKG_DATA")}
+    os.environ["MHKG_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ.pop("MHKG_DATA", None)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture
