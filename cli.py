@@ -175,13 +175,14 @@ def load_store(data: Path | None) -> Any:
         sys.exit(EXIT_INVALID)
 
 
-EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv"]
+EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv", "graphml", "gexf", "dot"]
 
 
 @cli.command()
 @data_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
-              help="ttl, nt and jsonld: the RDF graph; csv: one row per fact with its evidence.")
+              help="ttl, nt and jsonld: the RDF graph; csv: one row per fact with its evidence; "
+                   "graphml and gexf: the network for Gephi; dot: for Graphviz.")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (replaced atomically).")
 def export(data: Path | None, fmt: str, out: Path) -> None:
@@ -191,12 +192,18 @@ def export(data: Path | None, fmt: str, out: Path) -> None:
     Example:
       mhkg export --format ttl -o mhkg.ttl
       mhkg export --format csv -o facts.csv
+      mhkg export --format graphml -o mhkg.graphml
     """
     from kg.build import cached_graph
     from kg.export import export as write_export
 
     store = load_store(data)
-    write_export(store, cached_graph(resolve_data(data)), fmt, out)
+    if fmt in ("graphml", "gexf", "dot"):
+        from kg.network import project, write_graph
+
+        write_graph(project(store), fmt, out)
+    else:
+        write_export(store, cached_graph(resolve_data(data)), fmt, out)
     click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)")
 
 
@@ -344,6 +351,138 @@ def sparql(data: Path | None, fmt: str, query_text: str) -> None:
     except SyntaxError as exc:
         raise UsageProblem(f"invalid SPARQL: {exc}") from None
     click.echo(render(rows, columns, fmt), nl=False)
+
+
+DIAGRAM_VIEWS = ["whole", "factors", "actors", "timeline", "scorecard"]
+
+
+@cli.command()
+@data_option
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .html (interactive, works offline) or .svg, .png, .pdf "
+                   "(static). Replaced atomically.")
+@click.option("--view", type=click.Choice(DIAGRAM_VIEWS), default="whole", show_default=True,
+              help="whole: every entity and fact; factors: strategies and the twelve factors, "
+                   "links coloured by polarity; actors: people and organisations linked through "
+                   "shared strategies; timeline and scorecard (static only): strategies over "
+                   "time by verdict, and the strategy x factor matrix.")
+@click.option("--focus", "focus_id", metavar="ID",
+              help="Draw only the neighbourhood of this entity (an id such as nsf-mh).")
+@click.option("--depth", type=click.IntRange(0, 10), default=None,
+              help="With --focus: how many links away to go.  [default: 1]")
+@click.option("--types", metavar="TYPES",
+              help="Keep only these node types, comma-separated: strategy, factor, organisation, "
+                   "person, role, source, recommendation, comparator, framework "
+                   "(actor: people, organisations and posts).")
+@click.option("--size-by", type=click.Choice(["degree", "betweenness"]), default=None,
+              help="Size nodes by their degree or betweenness centrality.")
+@click.option("--title", metavar="TEXT", help="Title to show instead of the view's own.")
+@click.option("--force", is_flag=True,
+              help="Draw even when the selection has more than 5,000 nodes.")
+def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth: int | None,
+            types: str | None, size_by: str | None, title: str | None, force: bool) -> None:
+    """Draw the graph: an interactive HTML page, or a static SVG, PNG or PDF.
+
+    The HTML page works offline: it has a legend, search, a filter by kind, the evidence
+    of each link on hover, neighbours highlighted on click, and a Save PNG button.
+
+    \b
+    Example:
+      mhkg diagram -o graph.html
+      mhkg diagram -o nsf.html --focus nsf-mh --depth 2
+      mhkg diagram -o factors.svg --view factors
+      mhkg diagram -o scorecard.png --view scorecard
+    """
+    from kg.network import NetworkError, project
+    from kg.viz import diagram as draw
+    from kg.viz import output_format
+
+    if depth is not None and not focus_id:
+        raise UsageProblem("--depth needs --focus ID")
+    try:
+        output_format(out)
+        drawn = draw(project(load_store(data)), out, view=view, focus=focus_id,
+                     depth=1 if depth is None else depth, types=types, size_by=size_by,
+                     force=force, title=title)
+    except NetworkError as exc:
+        raise UsageProblem(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    nodes = f"{drawn.nodes:,} node" + ("" if drawn.nodes == 1 else "s")
+    links = f"{drawn.edges:,} link" + ("" if drawn.edges == 1 else "s")
+    click.echo(f"wrote {out} ({out.stat().st_size:,} bytes): {nodes}, {links}.")
+    if not drawn.nodes:
+        click.echo("note: nothing matched this selection, so the diagram is empty.", err=True)
+
+
+@cli.command()
+@data_option
+@format_option
+@click.option("--width", type=int, default=80, show_default=True, help="Text width of the table.")
+@click.argument("entity_id", metavar="ID")
+def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
+    """Show a readable profile of any entity, with the evidence for every fact.
+
+    For a strategy, the twelve factors as helped / hindered / mixed / not discussed; for a
+    factor, the strategies it helped or hindered; for a source, every claim it supports.
+
+    \b
+    Example:
+      mhkg show nsf-mh
+      mhkg show louis-appleby --format markdown
+    """
+    from kg.show import describe, render_markdown, render_text, rows
+
+    store = load_store(data)
+    try:
+        profile = describe(store, entity_id)
+    except LookupError as exc:
+        raise UsageProblem(str(exc.args[0] if exc.args else exc)) from None
+    if fmt == "table":
+        click.echo(render_text(profile, width), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_markdown(profile), nl=False)
+    elif fmt == "json":
+        import json
+
+        click.echo(json.dumps(profile, indent=2, ensure_ascii=False))
+    else:
+        from kg.formatting import render
+
+        columns, flat = rows(profile)
+        click.echo(render(flat, columns, "csv"), nl=False)
+
+
+@cli.command()
+@data_option
+@format_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Most results to show.")
+@click.option("--type", "types", multiple=True, metavar="TYPE",
+              help="Only entities of this type (Strategy, Person, Organisation, ...); repeatable.")
+@click.argument("text", nargs=-1, required=True)
+def search(data: Path | None, fmt: str, limit: int, types: tuple[str, ...],
+           text: tuple[str, ...]) -> None:
+    """Find entities by name, alias, id or the words of a quote, best match first.
+
+    Matching is plain text (no patterns), ignoring case, accents and quote marks.
+
+    \b
+    Example:
+      mhkg search Appleby
+      mhkg search NSF-MH
+      mhkg search "tide of money"
+    """
+    from kg.formatting import render
+    from kg.search import search as find
+
+    try:
+        results = find(load_store(data), " ".join(text), limit=limit, types=list(types) or None)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    click.echo(render(results, ["id", "type", "label", "matched", "snippet"], fmt), nl=False)
+    if fmt == "table" and not results:
+        click.echo("nothing found.", err=True)
 
 
 # -- commands added by later features go above this line --

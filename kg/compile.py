@@ -120,8 +120,9 @@ class _Compiler:
                 continue
             source = self.dataset.entities[ev.source.slug]
             self.check_quote(ev, source)
-            node = self.rdflib.URIRef(
-                f"{ID_NS}evidence/{_digest(ev.source.slug, ev.locator, ' '.join(ev.quote.split()))}")
+            quote = " ".join(ev.quote.split())
+            digest = _digest(ev.source.slug, ev.locator, quote)
+            node = self.rdflib.URIRef(f"{ID_NS}evidence/{digest}")
             g, lit = self.graph, self.rdflib.Literal
             g.add((node, self.RDF.type, self.M.Evidence))
             g.add((node, self.M.quote, lit(" ".join(ev.quote.split()))))

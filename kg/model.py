@@ -247,9 +247,10 @@ class _Reader:
         where.entity = slug
         etype = node.get("type")
         if etype not in schema.TYPE_FIELDS:
+            hint = did_you_mean(str(etype), schema.TYPE_FIELDS.keys())
             self.problem(self.at(where, node, "type", "type"),
-                         f"unknown type {_show(etype)}{did_you_mean(str(etype), schema.TYPE_FIELDS.keys())}; "
-                         "allowed: " + ", ".join(schema.TYPE_FIELDS))
+                         f"unknown type {_show(etype)}{hint}; allowed: "
+                         + ", ".join(schema.TYPE_FIELDS))
             return None
         fields = schema.TYPE_FIELDS[etype]
         for key in node:
@@ -260,7 +261,8 @@ class _Reader:
         label = self.string(self.at(where, node, "label", "label"), node.get("label"), "a label")
         entity = Entity(slug, etype, label or slug, where)
         if "aliases" in node:
-            entity.aliases = self.strings(self.at(where, node, "aliases", "aliases"), node["aliases"])
+            entity.aliases = self.strings(self.at(where, node, "aliases", "aliases"),
+                                          node["aliases"])
         if "kind" in node:
             kwhere = self.at(where, node, "kind", "kind")
             if etype in schema.KINDS:

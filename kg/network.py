@@ -42,7 +42,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-_EVIDENCE = "?e mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src . ?src mhkg:slug ?source ."
+_EVIDENCE = ("?e mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src . "
+             "?src mhkg:slug ?source .")
 
 ENTITIES_QUERY = _PREFIXES + """
 SELECT ?s ?slug ?label ?type ?kind WHERE {
@@ -261,6 +262,8 @@ def focus(graph: Any, node: str, depth: int = 1):
     """The neighbourhood of ``node``: everything within ``depth`` links, either direction."""
     import networkx as nx
 
+    if node not in graph and node.strip().lower() in graph:
+        node = node.strip().lower()
     if node not in graph:
         hint = did_you_mean(node, set(graph.nodes))
         where = "" if graph.graph.get("view", "whole") == "whole" else \
@@ -279,18 +282,25 @@ def type_names(graph: Any) -> dict[str, str]:
     """Accepted spellings (lower case) of node types -> the type: ``strategy``, ``factor``..."""
     from .schema import TYPE_PATHS
 
-    names = {}
+    names = {"actor": "Actor", "actors": "Actor", "people": "Person", "post": "Role",
+             "organization": "Organisation", "successfactor": "SuccessFactor",
+             "strategies": "Strategy"}
     for type_name in {*TYPE_PATHS, *(d["type"] for _, d in graph.nodes(data=True))}:
         names[type_name.lower()] = type_name
-        if type_name in TYPE_PATHS:
-            names[TYPE_PATHS[type_name]] = type_name
-    names.update({"successfactor": "SuccessFactor", "strategies": "Strategy",
-                  "actor": "Actor", "actors": "Actor"})
+        names[TYPE_PATHS.get(type_name, type_name.lower())] = type_name
     return names
+
+
+def _preferred(type_name: str) -> str:
+    from .schema import TYPE_PATHS
+
+    return TYPE_PATHS.get(type_name, type_name.lower())
 
 
 def parse_types(graph: Any, spec: str | list[str] | tuple[str, ...]) -> set[str]:
     """Node types from ``"Strategy,factor"`` (case-insensitive); ``actor`` means all actors."""
+    import difflib
+
     words = [spec] if isinstance(spec, str) else list(spec)
     names = type_names(graph)
     wanted: set[str] = set()
@@ -299,9 +309,12 @@ def parse_types(graph: Any, spec: str | list[str] | tuple[str, ...]) -> set[str]
             continue
         found = names.get(word.lower()) or names.get(word.lower().rstrip("s"))
         if found is None:
-            hint = did_you_mean(word.lower(), set(names))
-            raise NetworkError(f"unknown type {word!r}{hint}; known types: "
-                               + ", ".join(sorted(set(names.values()))))
+            close = difflib.get_close_matches(word.lower(), sorted(names), n=5, cutoff=0.6)
+            hints = list(dict.fromkeys(_preferred(names[c]) for c in close))[:3]
+            hint = (" (did you mean " + " or ".join(repr(h) for h in hints) + "?)"
+                    if hints else "")
+            known = sorted({_preferred(t) for t in names.values()})
+            raise NetworkError(f"unknown type {word!r}{hint}; known types: " + ", ".join(known))
         wanted |= set(ACTOR_TYPES) if found == "Actor" else {found}
     return wanted
 
@@ -331,8 +344,9 @@ def select(graph: Any, view: str = "whole", focus_id: str | None = None, depth: 
     return graph
 
 
-def check_size(graph: Any, force: bool = False, limit: int = MAX_NODES) -> None:
-    """Refuse to draw more than ``limit`` nodes unless forced."""
+def check_size(graph: Any, force: bool = False, limit: int | None = None) -> None:
+    """Refuse to draw more than ``limit`` (default MAX_NODES) nodes unless forced."""
+    limit = MAX_NODES if limit is None else limit
     n = graph.number_of_nodes()
     if n > limit and not force:
         raise TooLarge(f"the diagram would have {n:,} nodes (more than {limit:,}): narrow it "

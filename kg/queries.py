@@ -89,7 +89,8 @@ def load_query(name: str, directory: Path | None = None) -> CannedQuery:
             raise ValueError(f"{path}: parameter {pname}: unknown fields {sorted(bad)}")
         parameters[pname] = Parameter(
             name=pname, description=spec.get("description", ""), kind=spec.get("kind", "entity"),
-            types=list(spec.get("types") or []), allowed=[str(a) for a in spec.get("allowed") or []],
+            types=list(spec.get("types") or []),
+            allowed=[str(a) for a in spec.get("allowed") or []],
             default=None if spec.get("default") is None else str(spec["default"]),
             required=bool(spec.get("required", False)))
     return CannedQuery(name=name, title=raw["title"], description=raw["description"].strip(),
@@ -108,7 +109,7 @@ def entity_slugs(store: Any, types: list[str]) -> dict[str, str]:
     """slug -> IRI for entities of the given classes (all entities when empty)."""
     values = " ".join(f"mhkg:{t}" for t in types) if types else None
     text = ("SELECT ?e ?slug WHERE { "
-            + (f"VALUES ?type {{ {values} }} ?e a ?type . " if values else "")
+            + (f"VALUES ?type {{ {values} }} ?e a/rdfs:subClassOf* ?type . " if values else "")
             + "?e mhkg:slug ?slug }")
     out = {}
     for row in store.query(text, prefixes=PREFIXES):

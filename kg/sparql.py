@@ -11,7 +11,8 @@ from typing import Any
 
 from .queries import PREFIXES, plain
 
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''
+                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 _IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _COMMENTS = re.compile(r"#[^\n]*")
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*:\s*|BASE\s+)<>\s*)*", re.IGNORECASE)

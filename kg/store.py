@@ -24,7 +24,8 @@ def open_store(data: Path | None = None) -> Any:
 
     nt = cached_graph(data or data_dir())
     store = ox.Store()
-    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES)
+    # The compiled graph was written by mhkg from validated data: skip re-checking IRIs.
+    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
     return store
 

@@ -32,8 +32,8 @@ import time
 from pathlib import Path
 
 NEO4J_VERSION = os.environ.get("MHKG_NEO4J_VERSION", "5.26.30")
+JAVA_MAJOR = 17 if NEO4J_VERSION.split(".")[0] in {"4", "5"} else 21  # 2025.x+: Java 21
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
-READY_MARK = "READY "
 
 _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -56,7 +56,17 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 
 /** Neo4jLauncher HOME PORT CONF (password: env MHKG_NEO4J_PASSWORD); stop: SIGTERM/stdin EOF */
 public final class Neo4jLauncher {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Throwable t) {  // fail fast: Neo4j's non-daemon threads would keep us alive
+            t.printStackTrace();
+            System.err.println("FAILED: " + t);
+            System.exit(1);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(args[0]))
             .loadPropertiesFromFile(Path.of(args[2]))
             .setConfig(BoltConnector.enabled, true)
@@ -65,11 +75,7 @@ public final class Neo4jLauncher {
             .setConfig(GraphDatabaseSettings.auth_enabled, true)
             .setConfig(GraphDatabaseSettings.udc_enabled, false)  // never phone home
             .build();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("STOPPING");
-            dbms.shutdown();
-            System.out.println("STOPPED");
-        }));
+        Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));  // on SIGTERM/exit
         // User neo4j is created with password 'neo4j' that must be changed; embedded
         // transactions have full privileges, so set our password in the system database.
         dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
@@ -104,26 +110,18 @@ class Neo4jError(RuntimeError):
     """Fetching, building or starting Neo4j failed."""
 
 
-def _required_java(version: str = NEO4J_VERSION) -> int:
-    return 17 if version.split(".")[0] in {"4", "5"} else 21  # 2025.x+ is built for Java 21
-
-
 def _java_major(java: Path) -> int | None:
     try:
         out = subprocess.run([str(java), "-version"], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return None
-    m = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
-    if not m:
-        return None
-    major = int(m.group(1))
-    return int(m.group(2) or 0) if major == 1 else major
+    m = re.search(r'version "(\d+)', out.stderr + out.stdout)  # "1.8.0" parses as 1: too old
+    return int(m.group(1)) if m else None
 
 
 @functools.cache
-def find_jdk(min_major: int | None = None) -> Path | None:
+def find_jdk(min_major: int = JAVA_MAJOR) -> Path | None:
     """A JDK home (with java and javac) of at least ``min_major``, or None."""
-    min_major = min_major or _required_java()
     candidates = [os.environ.get("MHKG_NEO4J_JAVA_HOME"), os.environ.get("JAVA_HOME")]
     if javac := shutil.which("javac"):
         candidates.append(str(Path(javac).resolve().parents[1]))
@@ -150,9 +148,8 @@ def _is_ready(home: Path) -> bool:
 
 def java_available(cache_dir: Path | None = None) -> str | None:
     """None if Neo4j can be run here, else the reason why not (for skip messages)."""
-    need = _required_java()
-    if find_jdk(need) is None:
-        return (f"no JDK >= {need} (java and javac) found for Neo4j {NEO4J_VERSION}; "
+    if find_jdk() is None:
+        return (f"no JDK >= {JAVA_MAJOR} (java and javac) found for Neo4j {NEO4J_VERSION}; "
                 "set MHKG_NEO4J_JAVA_HOME or JAVA_HOME")
     home = _cache_root(cache_dir) / NEO4J_VERSION
     if not _is_ready(home) and shutil.which("mvn") is None:
@@ -175,7 +172,7 @@ def ensure_neo4j(cache_dir: Path | None = None) -> Path:
     home = _cache_root(cache_dir) / NEO4J_VERSION
     if _is_ready(home):
         return home
-    jdk = find_jdk(_required_java())
+    jdk = find_jdk()
     if jdk is None:
         raise Neo4jError(java_available(cache_dir) or "no suitable JDK")
     home.mkdir(parents=True, exist_ok=True)
@@ -201,10 +198,11 @@ def ensure_neo4j(cache_dir: Path | None = None) -> Path:
                 shutil.rmtree(work, ignore_errors=True)
         launcher = _launcher_dir(home)
         if not (launcher / ".complete").exists():
-            shutil.rmtree(launcher, ignore_errors=True)
+            for old in home.glob("launcher-*"):  # stale builds of an older launcher source
+                shutil.rmtree(old, ignore_errors=True)
             launcher.mkdir()
             (launcher / "Neo4jLauncher.java").write_text(_LAUNCHER)
-            _run([str(jdk / "bin" / "javac"), "--release", str(_required_java()),
+            _run([str(jdk / "bin" / "javac"), "--release", str(JAVA_MAJOR),
                   "-d", str(launcher), "-cp", str(lib / "*"), str(launcher / "Neo4jLauncher.java")],
                  "compiling the Neo4j launcher", 300, env=env)
             (launcher / ".complete").write_text("ok\n")
@@ -248,6 +246,10 @@ class Neo4jServer:
         return (self.user, self.password)
 
     @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    @property
     def log_path(self) -> Path:
         assert self.tmpdir is not None, "server not started"
         return self.tmpdir / "neo4j.log"
@@ -256,7 +258,7 @@ class Neo4jServer:
         if self._proc is not None:
             return self
         home = ensure_neo4j(self.cache_dir)
-        jdk = find_jdk(_required_java())
+        jdk = find_jdk()
         if jdk is None:
             raise Neo4jError(java_available(self.cache_dir) or "no suitable JDK")
         java = jdk / "bin" / "java"
@@ -266,7 +268,7 @@ class Neo4jServer:
         classpath = os.pathsep.join([str(_launcher_dir(home)), str(home / "lib" / "*")])
         for attempt in range(3):  # the free port can be taken before the JVM binds it
             self.port = _free_port()
-            cmd = [str(java), "-Xms256m", f"-Xmx{self.heap}", *_JVM_FLAGS, "-cp", classpath,
+            cmd = [str(java), f"-Xmx{self.heap}", *_JVM_FLAGS, "-cp", classpath,
                    "Neo4jLauncher", str(self.tmpdir / "dbms"), str(self.port), str(conf)]
             with open(self.log_path, "ab") as log:
                 self._proc = subprocess.Popen(
@@ -276,11 +278,11 @@ class Neo4jServer:
             try:
                 self._wait_ready()
                 return self
-            except Neo4jError:
-                in_use = "Address already in use" in _tail(self.log_path, 200)
+            except BaseException as exc:  # also Ctrl-C: never leave the JVM behind
                 self._terminate()
                 shutil.rmtree(self.tmpdir / "dbms", ignore_errors=True)
-                if not in_use or attempt == 2:
+                in_use = "Address already in use" in _tail(self.log_path, 200)
+                if not (isinstance(exc, Neo4jError) and in_use) or attempt == 2:
                     raise  # the log stays in tmpdir for inspection
         raise AssertionError("unreachable")
 
@@ -289,7 +291,7 @@ class Neo4jServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 break
-            if READY_MARK in self.log_path.read_text(errors="replace"):
+            if f"READY {self.uri}" in self.log_path.read_text(errors="replace"):
                 with socket.create_connection(("127.0.0.1", self.port), timeout=5):
                     return
             time.sleep(0.2)

@@ -25,16 +25,17 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "-q", "-w", str(wheels), str(ROOT)], check=True, timeout=300)
     (wheel,) = wheels.glob("mhkg-*.whl")
     env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
     # Dependencies come from the test environment (no network needed); mhkg itself only
     # from the wheel, which sits first on the path.
     deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (Path(site) / "_mhkg_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--prefix",
-                    str(env_dir), str(wheel)], check=True, timeout=300)
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                   check=True, timeout=300)
     return env_dir
 
 

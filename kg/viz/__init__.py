@@ -1,0 +1,91 @@
+"""Diagrams of the network: interactive HTML (:mod:`kg.viz.html`) and static SVG/PNG/PDF
+(:mod:`kg.viz.static`), with one look (:mod:`kg.viz.style`).
+
+:func:`diagram` is what ``mhkg diagram`` calls: it selects the view, checks the size,
+sizes nodes by centrality if asked, and writes the file its suffix names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+OUTPUT_SUFFIXES = {".html": "html", ".htm": "html", ".svg": "svg", ".png": "png", ".pdf": "pdf"}
+
+
+@dataclass(frozen=True)
+class Drawn:
+    path: Path
+    format: str
+    view: str
+    nodes: int
+    edges: int
+
+
+def output_format(out: Path) -> str:
+    from ..network import NetworkError
+
+    fmt = OUTPUT_SUFFIXES.get(Path(out).suffix.lower())
+    if fmt is None:
+        raise NetworkError(f"cannot draw {Path(out).name!r}: name a .html, .svg, .png or "
+                           ".pdf file")
+    return fmt
+
+
+def default_title(graph: Any) -> str:
+    """A title saying what the diagram shows."""
+    view = graph.graph.get("view", "whole")
+    title = {"whole": "mhkg: the whole graph",
+             "factors": "mhkg: strategies and the twelve success factors",
+             "actors": "mhkg: people and organisations linked through shared strategies",
+             "timeline": "mhkg: strategies over time, by verdict",
+             "scorecard": "mhkg: which factors helped or hindered each strategy",
+             }.get(view, f"mhkg: {view}")
+    if graph.graph.get("focus"):
+        node = graph.graph["focus"]
+        label = graph.nodes[node].get("label", node) if node in graph else node
+        title += f", around {label} (depth {graph.graph.get('depth', 1)})"
+    if graph.graph.get("types"):
+        title += f" [{graph.graph['types'].replace(',', ', ')}]"
+    return title
+
+
+def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None,
+            depth: int = 1, types: str | list[str] | tuple[str, ...] | None = None,
+            size_by: str | None = None, force: bool = False, title: str | None = None) -> Drawn:
+    """Draw a view of the projected graph (see kg.network.project) to ``out``.
+
+    Raises kg.network.NetworkError for an unknown view, id or type, a view that the
+    format cannot show, or (without ``force``) too many nodes.
+    """
+    from ..network import STATIC_VIEWS, NetworkError, add_centrality, check_size, select
+
+    fmt = output_format(out)
+    if view in STATIC_VIEWS:
+        if fmt == "html":
+            raise NetworkError(f"the {view} view is drawn as .svg, .png or .pdf, not HTML")
+        if focus or types or size_by:
+            raise NetworkError(f"the {view} view shows every strategy: --focus, --types and "
+                               "--size-by do not apply to it")
+        from . import static
+
+        graph = graph.copy()
+        graph.graph["view"] = view
+        draw = static.timeline_figure if view == "timeline" else static.scorecard_figure
+        static.save(draw(graph, title or default_title(graph)), out)
+        return Drawn(Path(out), fmt, view, graph.number_of_nodes(), graph.number_of_edges())
+    selected = select(graph, view, focus, depth, types)
+    check_size(selected, force)
+    if size_by:
+        add_centrality(selected, size_by)
+    if fmt == "html":
+        from .html import write_html
+
+        write_html(selected, out, title, size_by)
+    else:
+        from . import static
+
+        static.save(static.network_figure(selected, title or default_title(selected), size_by),
+                    out)
+    return Drawn(Path(out), fmt, view, selected.number_of_nodes(), selected.number_of_edges())

@@ -20,14 +20,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text
-from .style import edge_colour, edge_legend, edge_meaning, node_style
+from . import default_title
+from .layout import quick_layout
+from .style import edge_colour, edge_meaning, node_style
 
 PHYSICS_LIMIT = 500  # above this many nodes: precomputed layout, physics off
 EDGE_LABEL_LIMIT = 150  # edges show their label only in diagrams this small
@@ -35,7 +36,7 @@ IMPROVED_LAYOUT_LIMIT = 100
 VIS_FILES = ("vis-network.min.js", "vis-network.min.css")
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset(name: str) -> str:
     return (resources.files("kg.viz") / "assets" / name).read_text(encoding="utf-8")
 
@@ -53,11 +54,17 @@ def _csp_hash(script: str) -> str:
         + "'"
 
 
+_SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                   ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
 def _json_for_script(value: Any) -> str:
     """JSON that cannot end its <script> block: <, > and & escaped as \\u sequences."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    for char, escaped in _SCRIPT_ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 # ---- text --------------------------------------------------------------------------------
@@ -112,64 +119,53 @@ def edge_title(graph: Any, u: str, v: str, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-# ---- layout ------------------------------------------------------------------------------
-def quick_layout(graph: Any, spacing: float = 28.0) -> dict[str, tuple[float, float]]:
-    """A layout in linear time for big graphs: one sunflower disc per node type, best
-    connected nodes at the centre of each, the discs round a circle."""
-    golden = math.pi * (3 - math.sqrt(5))
-    groups: dict[str, list[str]] = {}
-    degree = dict(graph.degree())
-    for node, data in graph.nodes(data=True):
-        groups.setdefault(data.get("type", ""), []).append(node)
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    radii = [spacing * math.sqrt(len(members)) + spacing for _, members in ordered]
-    ring = sum(2 * r for r in radii) / (2 * math.pi) if len(ordered) > 1 else 0.0
-    positions: dict[str, tuple[float, float]] = {}
-    angle = 0.0
-    for (_, members), radius in zip(ordered, radii, strict=True):
-        share = (2 * radius) / (sum(2 * r for r in radii) or 1) * 2 * math.pi
-        cx, cy = ring * math.cos(angle + share / 2), ring * math.sin(angle + share / 2)
-        angle += share
-        members.sort(key=lambda n: (-degree[n], n))
-        for i, node in enumerate(members):
-            r, t = spacing * math.sqrt(i), i * golden
-            positions[node] = (round(cx + r * math.cos(t), 1), round(cy + r * math.sin(t), 1))
-    return positions
-
-
 # ---- elements ----------------------------------------------------------------------------
-def elements(graph: Any, size_by: str | None = None,
-             positions: dict[str, tuple[float, float]] | None = None
-             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis-network node and edge dicts (the format of pyvis's ``Network.nodes``/``edges``)."""
+def _build(graph: Any, size_by: str | None, layout: bool):
+    """Node dicts, edge dicts and the legend's (meaning, colour) pairs, in one pass each."""
     measure = graph.graph.get("size_by") if size_by is None else size_by
+    labels_of = graph.nodes
+    edges, legend, degree = [], {}, {}
+    for i, (u, v, data) in enumerate(graph.edges(data=True)):
+        colour, kind = edge_colour(data), data.get("kind")
+        legend.setdefault(edge_meaning(data), colour)
+        degree[u], degree[v] = degree.get(u, 0) + 1, degree.get(v, 0) + 1
+        item = {"id": i, "from": u, "to": v, "title": edge_title(graph, u, v, data),
+                "color": colour}
+        if kind == "shared":
+            item["arrows"] = ""
+        if data.get("basis") == "editorial" or kind == "scheme":
+            item["dashes"] = True
+        if data.get("weight"):
+            item["width"] = min(int(data["weight"]), 6)
+        elif kind == "assessment":
+            item["width"] = 2
+        if kind in ("relation", "assessment"):
+            item["label"] = data.get("label", "")
+        edges.append(item)
+    if len(edges) > EDGE_LABEL_LIMIT:
+        for item in edges:
+            item.pop("label", None)
+    positions = quick_layout(graph, degree=degree) if layout else None
     nodes = []
-    for node, data in graph.nodes(data=True):
+    for node, data in labels_of(data=True):
         style = node_style(data.get("type", ""))
-        size = 16.0
-        if measure and measure in data:
-            size = 8.0 + 32.0 * float(data[measure])
         item = {"id": node, "label": data.get("label", node), "title": node_title(data),
-                "type": data.get("type", ""), "color": style.colour, "shape": style.vis_shape,
-                "size": round(size, 2),
-                "search": " ".join((data.get("label", ""), node, data.get("aliases", ""))).lower()}
+                "type": data.get("type", ""), "color": style.colour, "shape": style.vis_shape}
+        if measure and measure in data:
+            item["size"] = round(8.0 + 32.0 * float(data[measure]), 2)
+        if data.get("aliases"):
+            item["aliases"] = data["aliases"]
         if positions is not None:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
-    edges = []
-    for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        colour = edge_colour(data)
-        item = {"id": i, "from": u, "to": v, "title": edge_title(graph, u, v, data),
-                "color": {"color": colour, "highlight": colour, "hover": colour},
-                "meaning": edge_meaning(data),
-                "arrows": "" if data.get("kind") == "shared" else "to",
-                "dashes": data.get("basis") == "editorial" or data.get("kind") == "scheme",
-                "width": min(int(data["weight"]), 6) if data.get("weight")
-                else (2 if data.get("kind") == "assessment" else 1)}
-        if labels and data.get("kind") in ("relation", "assessment"):
-            item["label"] = data.get("label", "")
-        edges.append(item)
+    return nodes, edges, sorted(legend.items())
+
+
+def elements(graph: Any, size_by: str | None = None, layout: bool = False
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """vis-network node and edge dicts (the format of pyvis's ``Network.nodes``/``edges``);
+    with ``layout``, nodes carry precomputed ``x``/``y``."""
+    nodes, edges, _ = _build(graph, size_by, layout)
     return nodes, edges
 
 
@@ -177,9 +173,10 @@ def vis_options(n_nodes: int, physics: bool) -> dict[str, Any]:
     return {
         "autoResize": True,
         "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "borderWidth": 1,
+                  "size": 16,
                   "widthConstraint": {"maximum": 220}},
         "edges": {"smooth": {"type": "continuous"} if physics else False,
-                  "arrows": {"to": {"scaleFactor": 0.5}},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "font": {"size": 10, "align": "middle", "color": "#555555"},
                   "selectionWidth": 2, "hoverWidth": 0.5},
         "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": True,
@@ -194,48 +191,39 @@ def vis_options(n_nodes: int, physics: bool) -> dict[str, Any]:
     }
 
 
-def default_title(graph: Any) -> str:
-    view = graph.graph.get("view", "whole")
-    title = {"whole": "mhkg: the whole graph",
-             "factors": "mhkg: strategies and the twelve success factors",
-             "actors": "mhkg: people and organisations linked through shared strategies",
-             }.get(view, f"mhkg: {view}")
-    if graph.graph.get("focus"):
-        node = graph.graph["focus"]
-        label = graph.nodes[node].get("label", node) if node in graph else node
-        title += f", around {label} (depth {graph.graph.get('depth', 1)})"
-    if graph.graph.get("types"):
-        title += f" [{graph.graph['types'].replace(',', ', ')}]"
-    return title
-
-
 def render_html(graph: Any, title: str | None = None, size_by: str | None = None,
                 download_name: str = "mhkg-diagram") -> str:
     """The whole page as a string."""
+    from markupsafe import Markup
+
     n = graph.number_of_nodes()
     physics = n <= PHYSICS_LIMIT
-    nodes, edges = elements(graph, size_by, None if physics else quick_layout(graph))
-    title = title or default_title(graph)
+    nodes, edges, legend = _build(graph, size_by, layout=not physics)
+    title = (title or default_title(graph)).replace("\x00", "")
     counts: dict[str, int] = {}
     for data in nodes:
         counts[data["type"]] = counts.get(data["type"], 0) + 1
     types = [{"type": t, "name": node_style(t).name, "colour": node_style(t).colour,
               "glyph": node_style(t).glyph, "count": c} for t, c in sorted(counts.items())]
-    legend = [{"meaning": m, "colour": c} for m, c in edge_legend(d for _, _, d in
-                                                                  graph.edges(data=True))]
     payload = {"title": title, "download": download_name, "physics": physics,
                "nodes": nodes, "edges": edges, "options": vis_options(n, physics)}
     vis_js, vis_css, app_js = asset(VIS_FILES[0]), asset(VIS_FILES[1]), asset("page.js")
     for name, text in (("vis-network.min.js", vis_js), ("page.js", app_js)):
-        if "</script" in text.lower():
-            raise ValueError(f"asset {name} contains '</script' and cannot be inlined")
+        if "</script" in text.lower() or "<!--" in text:
+            raise ValueError(f"asset {name} contains '</script' or '<!--': cannot be inlined")
     csp = ("default-src 'none'; script-src " + _csp_hash(vis_js) + " " + _csp_hash(app_js)
            + "; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
            "connect-src 'none'; form-action 'none'; base-uri 'none'")
-    return _template().render(
-        title=title, csp=csp, vis_css=vis_css, page_css=asset("page.css"), types=types,
-        legend=legend, n_nodes=n, n_edges=len(edges), physics=physics, limit=PHYSICS_LIMIT,
-        data_json=_json_for_script(payload), vis_js=vis_js, app_js=app_js)
+    # Jinja renders the (small) page around placeholders; the big blobs are spliced in after,
+    # so that megabytes of data are not copied through markupsafe.
+    blobs = {"vis_css": vis_css, "page_css": asset("page.css"), "vis_js": vis_js,
+             "app_js": app_js, "data_json": _json_for_script(payload)}
+    skeleton = _template().render(
+        title=title, csp=csp, types=types, n_nodes=n, n_edges=len(edges), physics=physics,
+        legend=[{"meaning": m, "colour": c} for m, c in legend], limit=PHYSICS_LIMIT,
+        **{name: Markup(f"\x00{name}\x00") for name in blobs})
+    parts = skeleton.split("\x00")
+    return "".join(blobs[part] if i % 2 else part for i, part in enumerate(parts))
 
 
 def write_html(graph: Any, out: Path, title: str | None = None,
@@ -252,7 +240,7 @@ def to_pyvis(graph: Any, size_by: str | None = None):  # -> pyvis.network.Networ
     """
     from pyvis.network import Network
 
-    nodes, edges = elements(graph, size_by)
+    nodes, edges = elements(graph, size_by, layout=len(graph) > PHYSICS_LIMIT)
     net = Network(directed=True, cdn_resources="in_line")
     net.nodes, net.edges = nodes, edges
     net.node_ids = [n["id"] for n in nodes]
