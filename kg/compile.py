@@ -75,7 +75,9 @@ class _Compiler:
     def resolve(self, ref: Ref, wanted: frozenset[str] = frozenset(), what: str = "entity"):
         target = self.dataset.entities.get(ref.slug)
         if target is None:
-            hint = did_you_mean(ref.slug, self.dataset.entities.keys())
+            fitting = [slug for slug, e in self.dataset.entities.items()
+                       if self.ontology.is_a(ONTOLOGY_NS + e.type, wanted)]
+            hint = did_you_mean(ref.slug, fitting or list(self.dataset.entities))
             self.problem(ref.where, f"unknown {what} {ref.slug!r}{hint}")
             return None
         if not self.ontology.is_a(ONTOLOGY_NS + target.type, wanted):

@@ -126,3 +126,26 @@ def test_every_command_has_help_with_an_example() -> None:
         result = run_mhkg(*command.split(), "--help")
         assert result.returncode == 0, (command, result.stderr)
         assert "Example" in result.stdout, f"`mhkg {command} --help` has no example"
+
+
+def readme_block_after(marker: str, kind: str = "text") -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"```{kind}\n", readme.index(marker)) + len(kind) + 4
+    return readme[start:readme.index("```", start)]
+
+
+@pytest.mark.parametrize(("marker", "args"), [
+    ("<!-- main-command -->", ["query", "lacking"]),
+    ("`mhkg query scorecard`:", ["query", "scorecard"]),
+])
+def test_readme_shows_real_output(marker: str, args: list[str]) -> None:
+    result = run_mhkg(*args)
+    assert result.returncode == 0, result.stderr
+    assert readme_block_after(marker) == result.stdout
+
+
+def test_readme_main_command_is_the_quick_start() -> None:
+    command = readme_block_after("<!-- main-command -->", "sh").strip()
+    assert command.endswith("mhkg query lacking") and "pip install" in command
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "<!-- test-command -->" in ci
