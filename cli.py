@@ -227,7 +227,7 @@ def list_queries(fmt: str) -> None:
     click.echo(render(rows, columns, fmt), nl=False)
 
 
-BACKENDS = ["embedded"]
+BACKENDS = ["embedded", "neo4j"]
 
 
 def backend_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -281,6 +281,15 @@ def make_query_command(query: Any) -> click.Command:
 
 def run_on_backend(backend: str, query: Any, data: Path | None,
                    values: dict[str, str | None]) -> list[dict[str, Any]]:
+    if backend == "neo4j":  # connection from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, ...
+        from kg.neo4j.query import NotLoaded
+        from kg.neo4j.query import run as run_cypher_query
+
+        with Neo4jFailures(), neo4j_driver(None, None, None) as (driver, config):
+            try:
+                return run_cypher_query(query, driver, values, database=config.database)
+            except NotLoaded as exc:
+                raise click.ClickException(f"Neo4j at {config.where}: {exc}") from None
     raise click.ClickException(f"backend {backend!r} is not available")
 
 
@@ -431,7 +440,8 @@ def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
       mhkg show nsf-mh
       mhkg show louis-appleby --format markdown
     """
-    from kg.show import describe, render_markdown, render_text, rows
+    from kg.show import describe
+    from kg.show_render import render_markdown, render_text, rows
 
     store = load_store(data)
     try:
@@ -483,6 +493,216 @@ def search(data: Path | None, fmt: str, limit: int, types: tuple[str, ...],
     click.echo(render(results, ["id", "type", "label", "matched", "snippet"], fmt), nl=False)
     if fmt == "table" and not results:
         click.echo("nothing found.", err=True)
+
+
+class ServerProblem(click.ClickException):
+    """Neo4j could not be reached or refused the credentials."""
+
+    exit_code = EXIT_SERVER
+
+
+def neo4j_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--uri, --user and --database; the password comes from NEO4J_PASSWORD only."""
+    for option in reversed([
+        click.option("--uri", metavar="URI",
+                     help="Neo4j to use [env NEO4J_URI; default neo4j://localhost:7687]."),
+        click.option("--user", metavar="NAME",
+                     help="User name [env NEO4J_USERNAME; default neo4j]. The password is "
+                          "read from NEO4J_PASSWORD only."),
+        click.option("--database", metavar="NAME",
+                     help="Database [env NEO4J_DATABASE; default: the server's default]."),
+    ]):
+        func = option(func)
+    return func
+
+
+class Neo4jFailures:
+    """Turns Neo4j connection failures into exit code 3, and bad settings into 2."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        from kg.neo4j.connect import ServerError, SettingsError
+
+        if isinstance(exc, ServerError):
+            raise ServerProblem(str(exc)) from None
+        if isinstance(exc, SettingsError):
+            raise UsageProblem(str(exc)) from None
+        return False
+
+
+def neo4j_driver(uri: str | None, user: str | None, database: str | None) -> Any:
+    """``with neo4j_driver(...) as (driver, settings):`` a verified driver; failures exit 3."""
+    from kg.neo4j.connect import connection
+
+    return connection(uri, user, database)
+
+
+def local_property_graph(data: Path | None) -> Any:
+    """The property graph of the (validated) data; invalid data ends the command."""
+    from kg.neo4j.mapping import map_data
+    from kg.problems import InvalidData
+
+    try:
+        return map_data(resolve_data(data))
+    except InvalidData as exc:
+        report_problems(exc.problems)
+        sys.exit(EXIT_INVALID)
+
+
+@cli.group("neo4j")
+def neo4j_group() -> None:
+    """Neo4j, the server backend: load the graph, compare it, remove it.
+
+    The connection comes from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD and NEO4J_DATABASE;
+    --uri, --user and --database override all but the password. mhkg's nodes carry the
+    label Mhkg: a database shared with other data keeps that data. Query it with
+    `mhkg query NAME --backend neo4j` or `mhkg cypher`.
+
+    \b
+    Example:
+      export NEO4J_URI=neo4j://localhost:7687 NEO4J_PASSWORD=...
+      mhkg neo4j load
+      mhkg neo4j status
+    """
+
+
+@neo4j_group.command("load")
+@data_option
+@neo4j_options
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000,
+              show_default=True, help="Rows per transaction.")
+def neo4j_load(data: Path | None, uri: str | None, user: str | None, database: str | None,
+               batch_size: int) -> None:
+    """Load the graph into Neo4j (idempotent: run it again at any time).
+
+    Creates the uniqueness constraint first, then writes nodes and relationships in
+    batches. Loading twice, or again after an interrupted load, leaves the same graph;
+    mhkg nodes the data no longer has are removed, and no other node is touched.
+
+    \b
+    Example:
+      mhkg neo4j load
+      mhkg neo4j load --uri bolt://localhost:7687 --database neo4j
+    """
+    from kg.neo4j.load import load
+
+    graph, allowed = local_property_graph(data)
+    progress = None
+    if sys.stderr.isatty():
+        def progress(done: int, total: int) -> None:
+            click.echo(f"\r{done:,} of {total:,} rows", nl=False, err=True)
+    with Neo4jFailures(), neo4j_driver(uri, user, database) as (driver, config):
+        report = load(driver, graph, allowed, database=config.database, batch_size=batch_size,
+                      progress=progress)
+    if progress:
+        click.echo("", err=True)
+    click.echo(f"loaded {report.nodes:,} nodes and {report.relationships:,} relationships "
+               f"({report.triples:,} triples) into Neo4j at {config.where} in "
+               f"{report.seconds:.1f} s ({report.rows / max(report.seconds, 1e-9):,.0f} rows/s).")
+    if report.removed_nodes or report.removed_relationships:
+        click.echo(f"removed {report.removed_nodes:,} nodes and "
+                   f"{report.removed_relationships:,} relationships the data no longer has.")
+
+
+@neo4j_group.command("status")
+@data_option
+@neo4j_options
+@format_option
+def neo4j_status(data: Path | None, uri: str | None, user: str | None, database: str | None,
+                 fmt: str) -> None:
+    """Count mhkg's nodes and relationships in Neo4j beside the local graph's.
+
+    Exits 0 when Neo4j holds exactly the local graph (a finished load of the same data,
+    with the same counts), 1 when it does not.
+
+    \b
+    Example:
+      mhkg neo4j status
+      mhkg neo4j status --format json
+    """
+    from kg.formatting import render
+    from kg.neo4j.load import compare, status
+
+    graph, _ = local_property_graph(data)
+    with Neo4jFailures(), neo4j_driver(uri, user, database) as (driver, config):
+        found = status(driver, database=config.database)
+    rows, reason = compare(found, graph)
+    click.echo(render(rows, ["kind", "name", "neo4j", "local", "same"], fmt,
+                      extra={"neo4j": config.where, "matches": reason is None,
+                             "reason": reason}), nl=False)
+    if fmt != "json":
+        verdict = "matches the local graph." if reason is None else (
+            f"does not match the local graph: {reason}.")
+        click.echo(f"\nNeo4j at {config.where} {verdict}", err=reason is not None)
+    if reason is not None:
+        sys.exit(EXIT_INVALID)
+
+
+@neo4j_group.command("wipe")
+@neo4j_options
+@click.option("--yes", is_flag=True, help="Do not ask before removing.")
+def neo4j_wipe(uri: str | None, user: str | None, database: str | None, yes: bool) -> None:
+    """Remove mhkg's nodes (label Mhkg) and their relationships from Neo4j.
+
+    Other data in the database is kept. Asks first unless --yes.
+
+    \b
+    Example:
+      mhkg neo4j wipe
+      mhkg neo4j wipe --yes
+    """
+    from kg.neo4j.load import count_nodes, wipe
+
+    with Neo4jFailures(), neo4j_driver(uri, user, database) as (driver, config):
+        count = count_nodes(driver, database=config.database)
+        if count and not yes:
+            click.confirm(f"Remove {count:,} mhkg nodes and their relationships from Neo4j at "
+                          f"{config.where}? Other data is kept.", abort=True, err=True)
+        removed = wipe(driver, database=config.database)
+    click.echo(f"removed {removed:,} mhkg nodes (with their relationships) from Neo4j at "
+               f"{config.where}; other data kept.")
+
+
+@cli.command()
+@neo4j_options
+@format_option
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter, used as $NAME (a string); repeatable.")
+@click.argument("query_text", metavar="QUERY-or-FILE")
+def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
+           params: tuple[str, ...], query_text: str) -> None:
+    """Run ad-hoc Cypher (text or a file) on Neo4j, in read access mode.
+
+    The server refuses any write. mhkg's nodes carry the label Mhkg, with labels such as
+    Strategy and SuccessFactor and relationships such as LED_BY and HINDERED_BY (see the
+    README, section Neo4j).
+
+    \b
+    Example:
+      mhkg cypher 'MATCH (s:Mhkg:Strategy)-[:HINDERED_BY]->(f) RETURN s.slug, f.slug'
+      mhkg cypher 'MATCH (s:Mhkg {slug: $id}) RETURN s.label' -p id=nsf-mh
+      mhkg cypher my-query.cypher --format csv
+    """
+    from kg.formatting import render
+    from kg.neo4j.query import RefusedCypher, run_cypher
+
+    path = Path(query_text)
+    if "(" not in query_text and path.is_file():
+        query_text = path.read_text(encoding="utf-8")
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep or not name:
+            raise UsageProblem(f"--param {param!r}: write NAME=VALUE")
+        values[name] = value
+    with Neo4jFailures(), neo4j_driver(uri, user, database) as (driver, config):
+        try:
+            columns, rows = run_cypher(driver, query_text, values, database=config.database)
+        except RefusedCypher as exc:
+            raise UsageProblem(str(exc)) from None
+    click.echo(render(rows, columns, fmt), nl=False)
 
 
 # -- commands added by later features go above this line --

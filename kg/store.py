@@ -31,11 +31,12 @@ def open_store(data: Path | None = None) -> Any:
 
 
 def load_files(store: Any, paths: list[Path]) -> None:
+    """Load compiled RDF files, and the ontology, into ``store``."""
     import pyoxigraph as ox
 
-    for path in paths:
+    for path in [*paths, ontology_dir() / ONTOLOGY_FILE]:
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.N_TRIPLES
-        store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=fmt, lenient=True)
 
 
 def persist(paths: list[Path], directory: Path) -> Any:
@@ -43,7 +44,7 @@ def persist(paths: list[Path], directory: Path) -> Any:
     import pyoxigraph as ox
 
     store = ox.Store(str(directory))
-    load_files(store, [*paths, ontology_dir() / ONTOLOGY_FILE])
+    load_files(store, paths)
     store.optimize()
     return store
 

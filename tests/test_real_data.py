@@ -1,4 +1,4 @@
-"""The shipped data: valid, every quote found in its source section, and the coverage issue 2 asks."""
+"""The shipped data: valid, every quote in its source section, and the coverage of issue 2."""
 
 from __future__ import annotations
 
