@@ -4,7 +4,8 @@
 ``kg.show_render`` lays it out for a terminal, a Markdown document or a csv/table.
 Every query starts from the bound entity (pyoxigraph substitutions, never text
 pasted into a query), and every list that grows with the corpus (incoming
-relations, a factor's strategies, a source's claims) is capped at ``limit`` items with its total given in ``totals``.
+relations, a factor's strategies, a source's claims) is capped at ``limit`` items,
+with its total given in ``totals``.
 
 Profile shape::
 
