@@ -705,6 +705,304 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
     click.echo(render(rows, columns, fmt), nl=False)
 
 
+@cli.group("analyse")
+def analyse_group() -> None:
+    """Analyse the cases: factor patterns (crisp-set QCA) and network measures.
+
+    \b
+    Example:
+      mhkg analyse patterns --conditions money,scrutiny
+      mhkg analyse network --table bridges
+    """
+
+
+PATTERN_TABLES = ["truth-table", "solutions", "cases"]
+
+
+@analyse_group.command("patterns")
+@data_option
+@format_option
+@click.option("--conditions", metavar="FACTORS",
+              help="Factors to use as conditions, comma-separated (e.g. money,focus,"
+                   "implementation-support,leadership), or 'all'. Default: the set of up to 4 "
+                   "factors that keeps the most strategies as cases.")
+@click.option("--mixed", type=click.Choice(["drop", "0", "1"]), default="drop",
+              show_default=True,
+              help="A factor that both helped and hindered (or sources that disagree): drop "
+                   "the case, or code it 0 or 1.")
+@click.option("--missing", type=click.Choice(["drop", "0"]), default="drop", show_default=True,
+              help="A factor the sources do not discuss: drop the case, or code it 0 "
+                   "(read: not shown to have helped).")
+@click.option("--threshold", type=click.FloatRange(0.5, 1.0), default=0.8, show_default=True,
+              help="Consistency a truth-table row needs for its output to be 1.")
+@click.option("--outcome", type=click.Choice(["success", "failure"]), default="success",
+              show_default=True,
+              help="success: successful or successful in part; failure: unsuccessful.")
+@click.option("--table", type=click.Choice(PATTERN_TABLES), default=None,
+              help="Show one table only (csv shows one: truth-table unless named).")
+@click.option("--complete", is_flag=True,
+              help="List the logical remainders in the truth table too.")
+def analyse_patterns(data: Path | None, fmt: str, conditions: str | None, mixed: str,
+                     missing: str, threshold: float, outcome: str, table: str | None,
+                     complete: bool) -> None:
+    """Which combinations of factors go with success: crisp-set QCA (Ragin).
+
+    The cases are the strategies with a verdict; the conditions are factors (helped = 1,
+    hindered = 0; --mixed and --missing say what to do with the rest). Prints the truth
+    table (cases, consistency, coverage, logical remainders), then the conservative and
+    parsimonious solutions of a Quine-McCluskey minimisation with their consistency and
+    coverage, and warns when the cases are too few for the conditions.
+
+    \b
+    Example:
+      mhkg analyse patterns
+      mhkg analyse patterns --conditions money,scrutiny --format markdown
+      mhkg analyse patterns --conditions money,scrutiny,leadership --mixed 0 --missing 0
+    """
+    from kg.formatting import render
+    from kg.patterns import PatternsError, patterns, table_rows
+    from kg.qca import QcaError
+
+    store = load_store(data)
+    try:
+        report = patterns(store, conditions, mixed, missing, threshold, outcome)
+    except (PatternsError, QcaError) as exc:
+        raise UsageProblem(str(exc)) from None
+    if fmt == "csv" or (table and fmt != "json"):
+        columns, rows = table_rows(report, table or "truth-table")
+        click.echo(render(rows, columns, fmt), nl=False)
+    elif fmt == "json":
+        import json
+
+        payload = report if table is None else dict(zip(
+            ("columns", "rows"), table_rows(report, table), strict=True))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        from kg.patterns_render import render_markdown, render_text
+
+        click.echo((render_text if fmt == "table" else render_markdown)(report, complete),
+                   nl=False)
+
+
+NETWORK_TABLES = ["actors", "factors", "bridges", "communities"]
+
+
+@analyse_group.command("network")
+@data_option
+@format_option
+@click.option("--table", type=click.Choice(NETWORK_TABLES), default=None,
+              help="Show one table only (csv shows one: actors unless named).")
+@click.option("--top", type=click.IntRange(0), default=0, show_default=True,
+              help="Rows per table (0: all).")
+def analyse_network(data: Path | None, fmt: str, table: str | None, top: int) -> None:
+    """Who and what is central: degree and betweenness of actors and factors, the actors
+    that bridge strategies, and communities of actors.
+
+    Diagrams can size nodes by the same measures: mhkg diagram --size-by betweenness.
+
+    \b
+    Example:
+      mhkg analyse network
+      mhkg analyse network --table bridges --format markdown
+      mhkg analyse network --table actors --top 10 --format csv
+    """
+    from kg.analysis_network import measures, render, table_rows
+
+    result = measures(load_store(data))
+    tables = [table] if table else NETWORK_TABLES
+    if fmt == "csv" or (fmt == "json" and table):
+        from kg.formatting import render as render_rows
+
+        columns, rows = table_rows(result, table or "actors", top or None)
+        click.echo(render_rows(rows, columns, fmt), nl=False)
+    elif fmt == "json":
+        import json
+
+        click.echo(json.dumps({k: (v[:top] if top and isinstance(v, list) else v)
+                               for k, v in result.items()}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render(result, fmt, tables, top or None), nl=False)
+
+
+ASSESS_OUTPUTS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown",
+                  ".json": "json", ".csv": "csv", ".txt": "table"}
+
+
+@cli.command("assess")
+@data_option
+@format_option
+@click.option("--template", "show_template", is_flag=True,
+              help="Print a commented template of a draft strategy, to fill in.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to a file instead: .html (a page), .md, .json, .csv or "
+                   ".txt, by its suffix. Replaced atomically.")
+@click.option("--similar", type=click.IntRange(1, 50), default=5, show_default=True,
+              help="How many similar strategies to list.")
+@click.argument("draft", required=False, metavar="DRAFT.yaml",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def assess_command(data: Path | None, fmt: str, show_template: bool, out: Path | None,
+                   similar: int, draft: Path | None) -> None:
+    """Assess a draft strategy against the twelve factors and the strategies before it.
+
+    Reports, factor by factor, what the draft has, lacks or does not say; the strategies
+    with the most similar profile and their verdicts; the quotes that carry each lesson;
+    and the review's recommendations that apply. Start from the template (--template).
+    A draft that is not valid is reported field by field (exit code 1).
+
+    \b
+    Example:
+      mhkg assess --template > draft.yaml
+      mhkg assess draft.yaml
+      mhkg assess draft.yaml -o report.html
+    """
+    from kg.assess import TEMPLATE, assess, read_draft
+
+    if show_template:
+        click.echo(TEMPLATE, nl=False)
+        return
+    if draft is None:
+        raise UsageProblem("name a DRAFT.yaml to assess, or use --template to start one")
+    kind = fmt
+    if out is not None:
+        kind = ASSESS_OUTPUTS.get(out.suffix.lower(), "")
+        if not kind:
+            raise UsageProblem(f"cannot write {out.name!r}: name a .html, .md, .json, .csv "
+                               "or .txt file")
+    parsed = read_draft(draft, str(draft))
+    if parsed.problems:
+        if fmt == "json":
+            report_problems(parsed.problems, "json")
+        else:
+            for problem in sorted(parsed.problems, key=lambda p: (p.line or 0, p.field)):
+                click.echo(f"error: {problem}", err=True)
+            click.echo(f"{len(parsed.problems)} error(s): the draft is not valid "
+                       "(see `mhkg assess --template`).", err=True)
+        sys.exit(EXIT_INVALID)
+    report = assess(load_store(data), parsed, similar=similar)
+    if kind == "html":
+        from kg.assess_render import render_html
+
+        text = render_html(report)
+    elif kind == "json":
+        import json
+
+        text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    elif kind == "csv":
+        from kg.assess_render import CSV_COLUMNS, csv_rows
+        from kg.formatting import render
+
+        text = render(csv_rows(report), CSV_COLUMNS, "csv")
+    else:
+        from kg.assess_render import render_markdown, render_text
+
+        text = (render_markdown if kind == "markdown" else render_text)(report)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from kg.atomic import write_text
+
+    try:
+        write_text(out, text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)")
+
+
+@cli.group("explore")
+def explore_group() -> None:
+    """The explorer: an offline web site to learn the field by browsing the graph.
+
+    A page per strategy, factor, person, organisation, source and recommendation, each
+    fact with its quote and source; a timeline; the canned questions; guided tours; the
+    interactive network; and search, all working from the file system with no internet.
+
+    \b
+    Example:
+      mhkg explore build -o site/
+      mhkg explore serve
+    """
+
+
+def tours_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--tours", type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="A folder of extra tour files (*.yaml); one named like a shipped tour replaces "
+             "it.")(func)
+
+
+def build_explorer(data: Path | None, out: Path, tours: Path | None) -> Any:
+    """Build the site, turning its problems into clean CLI errors; warnings go to stderr."""
+    from kg.explorer import ContentError, SiteError, build
+
+    store = load_store(data)
+    try:
+        built = build(store, out, tours=tours)
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    except SiteError as exc:
+        raise UsageProblem(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+    for warning in built.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return built
+
+
+@explore_group.command("build")
+@data_option
+@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+              help="Folder to write the site to (replaced atomically; an existing folder must "
+                   "be empty or a previous build).")
+@tours_option
+def explore_build(data: Path | None, out: Path, tours: Path | None) -> None:
+    """Write the explorer as a static site: open its index.html, or put it on any host.
+
+    Works offline: no CDN and no request to any other site; links are relative.
+
+    \b
+    Example:
+      mhkg explore build -o site/
+      mhkg explore build -o site/ --tours my-tours/
+    """
+    built = build_explorer(data, out, tours)
+    click.echo(f"wrote {built.pages} pages ({built.files} files, {built.bytes / 1e6:.1f} MB) to "
+               f"{out} in {built.seconds:.1f} s; open {out / 'index.html'}")
+
+
+@explore_group.command("serve")
+@data_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+@tours_option
+def explore_serve(data: Path | None, port: int, no_open: bool, tours: Path | None) -> None:
+    """Build the explorer into a temporary folder and serve it on 127.0.0.1.
+
+    Prints the address and opens it in a browser (unless --no-open); Ctrl-C stops the
+    server and removes the folder.
+
+    \b
+    Example:
+      mhkg explore serve
+      mhkg explore serve --port 8001 --no-open
+    """
+    import shutil
+    import tempfile
+
+    from kg.explorer.serve import PortInUse, serve
+
+    folder = Path(tempfile.mkdtemp(prefix="mhkg-explorer-"))
+    try:
+        built = build_explorer(data, folder / "site", tours)
+        click.echo(f"built {built.pages} pages in {built.seconds:.1f} s")
+        try:
+            serve(folder / "site", port, open_browser=not no_open, echo=click.echo)
+        except PortInUse as exc:
+            raise UsageProblem(str(exc)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # -- commands added by later features go above this line --
 
 

@@ -64,18 +64,18 @@ RELATIONS_QUERY = _PREFIXES + """
 SELECT ?s ?p ?plabel ?o ?basis ?quote ?locator ?source WHERE {
   ?c a mhkg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; mhkg:hasEvidence ?e .
   ?p a mhkg:RelationProperty .
+  """ + _EVIDENCE + """
   OPTIONAL { ?p rdfs:label ?plabel }
   OPTIONAL { ?c mhkg:basis ?basis }
-  """ + _EVIDENCE + """
-}"""
+}"""  # required patterns before the OPTIONALs: Oxigraph plans them poorly after (60x)
 
 ASSESSMENTS_QUERY = _PREFIXES + """
 SELECT ?a ?s ?f ?polarity ?note ?quote ?locator ?source WHERE {
   ?a a mhkg:Assessment ; mhkg:assesses ?s ; mhkg:factor ?f ; mhkg:polarity ?p ;
      mhkg:hasEvidence ?e .
   ?p skos:notation ?polarity .
-  OPTIONAL { ?a mhkg:note ?note }
   """ + _EVIDENCE + """
+  OPTIONAL { ?a mhkg:note ?note }
 }"""
 
 FUNDING_QUERY = _PREFIXES + """

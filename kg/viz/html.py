@@ -13,6 +13,10 @@ CDNs, switches to an ``innerHTML`` popup when a title contains ``href``, writes
   tooltip is turned into a DOM element with ``textContent``, so nothing from the data
   is ever parsed as HTML; the rest of the page is rendered by Jinja2 with autoescaping;
 - the file is written as UTF-8, atomically (kg.atomic).
+
+A page that belongs to a site (the explorer) passes ``node_links`` (node id -> a relative
+URL: clicking the node opens it) and ``nav`` (links shown above the title); both are off by
+default, for a stand-alone diagram.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -191,14 +196,41 @@ def vis_options(n_nodes: int, physics: bool) -> dict[str, Any]:
     }
 
 
+def relative_url(url: str) -> str:
+    """``url`` if it is a relative link within a site (no scheme, host or leading slash)."""
+    head = url.split("/", 1)[0]
+    if not url or url.startswith(("/", "\\")) or ":" in head or "\\" in url:
+        raise ValueError(f"not a relative link: {url!r}")
+    return url
+
+
+def link_nodes(nodes: list[dict[str, Any]], node_links: Mapping[str, str]) -> None:
+    """Give each node with a page its ``url`` (opened on click) and say so in its tooltip."""
+    for item in nodes:
+        url = node_links.get(item["id"])
+        if url:
+            item["url"] = relative_url(url)
+            item["title"] += "\n(click to open its page)"
+
+
 def render_html(graph: Any, title: str | None = None, size_by: str | None = None,
-                download_name: str = "mhkg-diagram") -> str:
-    """The whole page as a string."""
+                download_name: str = "mhkg-diagram", *,
+                node_links: Mapping[str, str] | None = None,
+                nav: Sequence[tuple[str, str]] = ()) -> str:
+    """The whole page as a string.
+
+    ``node_links`` maps node ids to relative URLs that a click on the node opens (nodes
+    without one highlight their neighbours, as in a stand-alone diagram); ``nav`` is a list
+    of (text, relative URL) links shown above the title.
+    """
     from markupsafe import Markup
 
     n = graph.number_of_nodes()
     physics = n <= PHYSICS_LIMIT
     nodes, edges, legend = _build(graph, size_by, layout=not physics)
+    if node_links:
+        link_nodes(nodes, node_links)
+    nav_links = [{"text": text, "href": relative_url(href)} for text, href in nav]
     title = (title or default_title(graph)).replace("\x00", "")
     counts: dict[str, int] = {}
     for data in nodes:
@@ -220,6 +252,7 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
              "app_js": app_js, "data_json": _json_for_script(payload)}
     skeleton = _template().render(
         title=title, csp=csp, types=types, n_nodes=n, n_edges=len(edges), physics=physics,
+        nav=nav_links, opens_pages=any("url" in node for node in nodes),
         legend=[{"meaning": m, "colour": c} for m, c in legend], limit=PHYSICS_LIMIT,
         **{name: Markup(f"\x00{name}\x00") for name in blobs})
     parts = skeleton.split("\x00")

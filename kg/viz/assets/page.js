@@ -96,7 +96,10 @@
     document.body.setAttribute("data-highlight", String(id));
   }
   network.on("click", function (params) {
-    if (params.nodes.length) { highlight(params.nodes[0]); } else { clearHighlight(); }
+    if (!params.nodes.length) { clearHighlight(); return; }
+    var url = nodes.get(params.nodes[0]).url;  // a page of a site: open it
+    if (url) { window.location.href = url; return; }
+    highlight(params.nodes[0]);
   });
   document.getElementById("clear").addEventListener("click", function () {
     clearHighlight();
@@ -146,6 +149,14 @@
       button.textContent = n.label;
       button.addEventListener("click", function () { show(n.id); });
       li.appendChild(button);
+      if (n.url) {
+        var page = document.createElement("a");
+        page.href = n.url;
+        page.className = "page-link";
+        page.textContent = "open page";
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(page);
+      }
       results.appendChild(li);
     });
   }

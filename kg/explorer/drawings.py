@@ -1,0 +1,143 @@
+"""Small drawings for the explorer's pages, as plain data for an inline SVG template.
+
+:func:`highlight` lays out the part of the graph a tour step highlights (its entities and
+the facts between them) on a circle; :func:`timeline` places dated strategies and the
+support bodies' dated events on a year axis. Nothing here writes markup: the templates
+do, with Jinja2's autoescaping, so labels from the data are always text.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..viz.style import VERDICT_COLOURS, VERDICT_TEXT, edge_colour, node_style
+
+WIDTH = 800
+LABEL_CHARS = 30
+
+
+def short(text: str, limit: int = LABEL_CHARS) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _edge_text(network: Any, u: str, v: str, data: dict[str, Any]) -> str:
+    a, b = network.nodes[u].get("label", u), network.nodes[v].get("label", v)
+    kind = data.get("kind")
+    if kind == "assessment":
+        return f"{b} {data.get('polarity', 'assessed')} {a}"
+    if kind == "funding":
+        return f"{a} funded by {b}"
+    if kind == "lesson":
+        return f"a lesson from {a} bears on {b}"
+    return f"{a} {data.get('label') or data.get('predicate', 'linked to')} {b}"
+
+
+def _relation(data: dict[str, Any]) -> str:
+    """The short name of a link, written on it: "led by", "helped", "funded by"."""
+    kind = data.get("kind")
+    if kind == "assessment":
+        return str(data.get("polarity", "assessed"))
+    if kind == "funding":
+        return "funded by"
+    if kind == "lesson":
+        return "lesson on"
+    return str(data.get("label") or data.get("predicate", ""))
+
+
+def highlight(network: Any, slugs: list[str],
+              names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Positions, colours and captions for ``slugs`` and the links among them; ``names``
+    gives the short names drawn beside the nodes (NSF-MH rather than the full title)."""
+    names = names or {}
+    present = [s for s in dict.fromkeys(slugs) if network is not None and s in network]
+    n = len(present)
+    radius = 0 if n <= 1 else min(150, 70 + 18 * n)
+    height = 2 * radius + (110 if n > 1 else 90)
+    cx, cy = WIDTH / 2, radius + 50
+    nodes, where = [], {}
+    for i, slug in enumerate(present):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
+        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        cos, sin = math.cos(angle), math.sin(angle)
+        if n == 1:
+            anchor, lx, ly = "middle", x, y + 34
+        elif cos > 0.2:
+            anchor, lx, ly = "start", x + 20, y + 5
+        elif cos < -0.2:
+            anchor, lx, ly = "end", x - 20, y + 5
+        else:
+            anchor, lx, ly = "middle", x, y + (34 if sin > 0 else -22)
+        data = network.nodes[slug]
+        style = node_style(data.get("type", ""))
+        nodes.append({"id": slug, "label": data.get("label", slug),
+                      "short": short(names.get(slug) or data.get("label", slug)),
+                      "type_name": style.name,
+                      "colour": style.colour, "x": round(x, 1), "y": round(y, 1),
+                      "anchor": anchor, "lx": round(lx, 1), "ly": round(ly, 1)})
+        where[slug] = (x, y)
+    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for u, v, data in (network.edges(data=True) if n else []):
+        if u in where and v in where and u != v:
+            key = tuple(sorted((u, v)))
+            pairs.setdefault(key, []).append((_edge_text(network, u, v, data),
+                                              edge_colour(data), _relation(data)))
+    edges = []
+    for (u, v), found in sorted(pairs.items()):
+        texts = sorted(dict.fromkeys(t for t, _, _ in found))
+        relations = list(dict.fromkeys(r for _, _, r in found))
+        (x1, y1), (x2, y2) = where[u], where[v]
+        more = f" +{len(relations) - 1}" if len(relations) > 1 else ""
+        edges.append({"x1": round(x1, 1), "y1": round(y1, 1), "x2": round(x2, 1),
+                      "y2": round(y2, 1), "colour": found[0][1], "text": "; ".join(texts),
+                      "relation": short(relations[0], 22) + more,
+                      "mx": round((x1 + x2) / 2, 1), "my": round((y1 + y2) / 2 + 4, 1)})
+    return {"width": WIDTH, "height": round(height), "nodes": nodes, "edges": edges,
+            "missing": [s for s in slugs if s not in present]}
+
+
+def _year(value: Any) -> int | None:
+    text = str(value or "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
+def timeline(strategies: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rows for a year chart: each dated strategy (dot coloured by verdict, a bar to its end
+    when it has one) and each dated support body (a bar over the years it is known to span;
+    an open, dashed start where the sources give only its end)."""
+    rows = []
+    for item in strategies:
+        start = _year(item["date"])
+        if start is None:
+            continue
+        verdict = item.get("verdict") or ""
+        rows.append({"kind": "strategy", "id": item["id"], "label": short(item["short"], 26),
+                     "title": item["label"], "start": start, "end": _year(item.get("ended")),
+                     "colour": VERDICT_COLOURS.get(verdict, VERDICT_COLOURS[""]),
+                     "note": VERDICT_TEXT.get(verdict, verdict)})
+    for body in bodies:
+        start, end = _year(body.get("established")), _year(body.get("ended"))
+        if start is None and end is None:
+            continue
+        rows.append({"kind": "body", "id": body["id"], "label": short(body["short"], 26),
+                     "title": body["label"], "start": start, "end": end, "colour": "#555555",
+                     "note": body["lifespan"]})
+    years = [y for r in rows for y in (r["start"], r["end"]) if y is not None]
+    if not years:
+        return {"rows": [], "ticks": []}
+    first, last = min(years) - 1, max(years) + 1
+    left, right, step = 210, WIDTH - 30, 26
+
+    def x(year: int) -> float:
+        return round(left + (right - left) * (year - first) / max(last - first, 1), 1)
+
+    for i, row in enumerate(rows):
+        row["y"] = 40 + i * step
+        row["x"] = x(row["start"]) if row["start"] is not None else None
+        row["x_end"] = x(row["end"]) if row["end"] is not None else None
+        row["x_open"] = left if row["start"] is None else None
+    ticks = [{"year": y, "x": x(y)} for y in range(first, last + 1)
+             if (y - first) % max(1, (last - first) // 8) == 0]
+    return {"rows": rows, "ticks": ticks, "width": WIDTH, "left": left, "right": right,
+            "height": 40 + len(rows) * step + 30, "axis": 40 + len(rows) * step}

@@ -1,0 +1,445 @@
+"""What each page says, as plain data: the templates only lay it out.
+
+An entity page is a profile from :func:`kg.show.describe` cut into sections (a strategy's
+summary, dates, funding, leaders, partnerships, outcomes, evaluations and twelve factors; a
+factor's strategies, recommendations and crosswalk; a source's claims ...). Each section is
+``{"id", "title", "kind", ...}``; the template renders it by its ``kind``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..show import NOT_DISCUSSED
+from ..show_render import _funding_details, _shown
+from ..viz.style import VERDICT_TEXT
+from .collect import MATCHES, TYPE_TITLES, Graph, QueryResult
+
+TEXT_PROPS = ("description", "definition", "statement", "bibliographicCitation", "limitations")
+DATE_PROPS = ("issued", "established", "started", "ended")
+LEADER_PROPS = ("ledBy", "championedBy", "localLeadershipFrom", "supportedBy", "implementedBy",
+                "fundedBy", "scrutinisedBy", "commissionedBy")
+STRATEGY_PROPS = ("hitchedOnto", "alignedWith", "extends", "implementationFrameworkFor",
+                  "partOf", "precededBy", "promptedBy")
+MATCH_TEXT = {"closeMatch": "close match", "broadMatch": "broad match (the element is wider)",
+              "narrowMatch": "narrow match (the element is narrower)",
+              "relatedMatch": "related"}
+POLARITY_TITLES = {"helped": "Helped", "mixed": "Mixed: helped and hindered",
+                   "hindered": "Hindered"}
+QUOTE_COLUMNS = ("locator", "source")  # shown with the quote in a query's table
+BADGE_COLUMNS = ("verdict", "polarity")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def value_text(value: Any, value_label: str | None) -> str:
+    return _shown(value, value_label)
+
+
+def date_text(value: Any) -> str:
+    """A date as people write it: 1999, February 2011, 3 March 2014."""
+    parts = str(value or "").split("-")
+    if not all(p.isdigit() for p in parts) or not 1 <= len(parts) <= 3 \
+            or not (len(parts) == 1 or 1 <= int(parts[1]) <= 12):
+        return str(value or "")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def evidence(graph: Graph, items: list[dict[str, Any]], source: str | None = None
+             ) -> list[dict[str, Any]]:
+    """Evidence items with every field the quote macro shows (source looked up if missing)."""
+    out = []
+    for ev in items:
+        item = {"quote": ev["quote"], "locator": ev.get("locator"), "source": ev.get("source"),
+                "source_label": ev.get("source_label"), "cites": ev.get("cites")}
+        if not item["source"]:
+            item.update(lookup_quote(graph, ev["quote"], item["locator"], source) or {})
+        if item["source"] and not item["source_label"]:
+            item["source_label"] = graph.label(item["source"])
+        out.append(item)
+    return out
+
+
+def lookup_quote(graph: Graph, quote: Any, locator: str | None = None,
+                 source: str | None = None) -> dict[str, Any] | None:
+    """The evidence item holding this quote (preferring the given locator and source)."""
+    found = graph.evidence.get(str(quote)) or []
+    for item in found:
+        if (locator is None or item["locator"] == locator) and \
+                (source is None or item["source"] == source):
+            return item
+    return found[0] if found else None
+
+
+def _group(facts: list[dict[str, Any]], key: str = "label") -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for fact in facts:
+        groups.setdefault(fact[key], []).append(fact)
+    return [{"label": label, "items": items} for label, items in groups.items()]
+
+
+def _facts(graph: Graph, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**f, "text": date_text(f["value"]) if f["property"] in DATE_PROPS
+             else value_text(f["value"], f["value_label"]),
+             "link": f["value"] if isinstance(f["value"], str) and f["value"] in graph.urls
+             else None, "evidence": evidence(graph, f["evidence"])} for f in facts]
+
+
+def _section(id_: str, title: str, kind: str, **payload: Any) -> dict[str, Any]:
+    return {"id": id_, "title": title, "kind": kind, **payload}
+
+
+def _take(facts: list[dict[str, Any]], props: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Remove and return the facts with these properties, in the order of ``props``."""
+    taken = [f for p in props for f in facts if f["property"] == p]
+    facts[:] = [f for f in facts if f["property"] not in props]
+    return taken
+
+
+def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
+    """Heading and sections of an entity's page."""
+    profile = graph.profiles[slug]
+    facts = _facts(graph, profile["facts"])
+    sections: list[dict[str, Any]] = []
+    summary = _take(facts, TEXT_PROPS)
+    if summary:
+        sections.append(_section("summary", "Summary", "text", facts=summary))
+    kind = profile["type"]
+    if kind == "Strategy":
+        sections += _strategy(graph, profile, facts)
+    elif kind == "SuccessFactor":
+        sections += _factor(graph, profile)
+    dates = _take(facts, DATE_PROPS)
+    if dates:
+        sections.insert(1 if summary else 0, _section("dates", "Dates", "facts",
+                                                      groups=_group(dates)))
+    if kind == "Framework":
+        sections += _members(graph, slug)
+    if profile["lessons"]:
+        sections.append(_section("lessons", "Lessons", "lessons", items=[
+            {**item, "evidence": evidence(graph, item["evidence"])}
+            for item in profile["lessons"]]))
+    if facts:
+        title = "Facts" if len(sections) <= 1 else "Other facts"
+        sections.append(_section("facts", title, "facts", groups=_group(facts)))
+    mentioned = [m for m in profile["mentioned_by"]
+                 if not (kind == "SuccessFactor" and m["property"] in (*MATCHES, "addresses"))]
+    if mentioned:
+        sections.append(_section("mentioned", "What else points here", "mentioned",
+                                 groups=_group(_facts(graph, mentioned))))
+    if profile["supports"] is not None:
+        sections.append(_supports(graph, profile))
+    return {"profile": profile, "sections": sections,
+            "attributes": _attributes(graph, profile), "type_title": TYPE_TITLES.get(kind, kind)}
+
+
+def _attributes(graph: Graph, profile: dict[str, Any]) -> list[dict[str, Any]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for a in profile["attributes"]:
+        label = "section headings" if a["property"] == "section" else a["label"]
+        link = a["value"] if isinstance(a["value"], str) and a["value"] in graph.urls else None
+        groups.setdefault(label, []).append(
+            {"text": (a["value_label"] or graph.label(link)) if link
+             else value_text(a["value"], a["value_label"]), "link": link})
+    return [{"label": label, "items": items} for label, items in groups.items()]
+
+
+def _strategy(graph: Graph, profile: dict[str, Any], facts: list[dict[str, Any]]
+              ) -> list[dict[str, Any]]:
+    out = []
+    verdict = _take(facts, ("verdict",))
+    counts = [f for f in facts if f["property"].endswith("Count")]
+    facts[:] = [f for f in facts if f not in counts]
+    if verdict or counts:
+        out.append(_section("verdict", "Verdict and size", "facts",
+                            groups=_group(verdict + counts)))
+    if profile["funding"]:
+        out.append(_section("funding", "Funding", "funding", items=[
+            {**item, "details": _funding_details(item),
+             "evidence": evidence(graph, item["evidence"])} for item in profile["funding"]]))
+    leaders = _take(facts, LEADER_PROPS)
+    if leaders:
+        out.append(_section("leaders", "Leaders and organisations", "facts",
+                            groups=_group(leaders)))
+    partners = _take(facts, ("partnershipArrangement",))
+    if partners:
+        out.append(_section("partnerships", "Partnership arrangements", "facts",
+                            groups=_group(partners)))
+    if profile["outcomes"]:
+        out.append(_section("outcomes", "Outcomes", "outcomes", items=[
+            {**item, "evidence": evidence(graph, item["evidence"])}
+            for item in profile["outcomes"]]))
+    evaluations = _take(facts, ("evaluatedIn",))
+    out.append(_section("evaluations", "Evaluations", "facts", groups=_group(evaluations),
+                        empty="The sources record no evaluation of it."))
+    related = _take(facts, STRATEGY_PROPS)
+    if related:
+        out.append(_section("related", "Related strategies", "facts", groups=_group(related)))
+    rows = [{**a, "evidence": evidence(graph, a["evidence"])} for a in profile["assessments"]]
+    out.append(_section("factors", "The twelve success factors", "twelve", rows=rows,
+                        discussed=[r for r in rows if r["polarity"] != NOT_DISCUSSED]))
+    return out
+
+
+def _factor(graph: Graph, profile: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [{**a, "evidence": evidence(graph, a["evidence"])} for a in profile["assessments"]]
+    groups = [{"polarity": p, "title": POLARITY_TITLES[p],
+               "items": [r for r in rows if r["polarity"] == p]} for p in POLARITY_TITLES]
+    assessed = {r["strategy"] for r in rows}
+    silent = [p["id"] for p in graph.of_type("Strategy") if p["id"] not in assessed]
+    out = [_section("strategies", "Strategies it helped or hindered", "assessments",
+                    groups=[g for g in groups if g["items"]], silent=silent)]
+    out.append(_section("recommendations", "Recommendations that address it", "addressed",
+                        items=[{**r, "evidence": evidence(graph, r["evidence"])}
+                               for r in profile["addressed_by"]],
+                        empty="None of the recommendations addresses it."))
+    crosswalk = []
+    for m in profile["mentioned_by"]:
+        if m["property"] in MATCHES:
+            element = graph.profiles.get(m["subject"], {})
+            scheme = next((a["value"] for a in element.get("attributes", [])
+                           if a["property"] == "inScheme"), None)
+            crosswalk.append({"element": m["subject"], "framework": scheme,
+                              "match": MATCH_TEXT.get(m["property"], m["label"]),
+                              "basis": m["basis"], "note": m["note"],
+                              "evidence": evidence(graph, m["evidence"])})
+    crosswalk.sort(key=lambda c: (graph.label(c["framework"] or ""), c["element"]))
+    out.append(_section("crosswalk", "Crosswalk to the other frameworks", "crosswalk",
+                        items=crosswalk, empty="No element of another framework maps to it."))
+    return out
+
+
+def _members(graph: Graph, slug: str) -> list[dict[str, Any]]:
+    members = [p["id"] for p in graph.of_type("FrameworkElement", "SuccessFactor")
+               if any(a["property"] == "inScheme" and a["value"] == slug
+                      for a in p["attributes"])]
+    members.sort(key=lambda s: next((a["value"] for a in graph.profiles[s]["attributes"]
+                                     if a["property"] == "notation"), 99))
+    return [_section("members", "Its factors", "links", items=members)] if members else []
+
+
+def _supports(graph: Graph, profile: dict[str, Any]) -> dict[str, Any]:
+    me = profile["id"]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in profile["supports"]["items"]:
+        quotes = []
+        for q in item["quotes"]:
+            found = lookup_quote(graph, q["quote"], q["locator"],
+                                 me if q["via"] == "source" else None) or {}
+            quotes.append({"quote": q["quote"], "locator": q["locator"],
+                           "source": found.get("source", me),
+                           "source_label": found.get("source_label"),
+                           "cites": found.get("cites")})
+        line = {**item, "text": _support_text(graph, item),
+                "link": item["value"] if isinstance(item["value"], str)
+                and item["value"] in graph.urls else None,
+                "evidence": evidence(graph, quotes)}
+        groups.setdefault(item["subject"] or "", []).append(line)
+    return _section("supports", f"Every claim it supports ({profile['supports']['total']})",
+                    "supports", groups=[{"subject": s, "items": items}
+                                        for s, items in groups.items()])
+
+
+def _support_text(graph: Graph, item: dict[str, Any]) -> str:
+    if item["kind"] == "assessment":
+        return f"{item['polarity']}: {item['value_label'] or item['value']}"
+    return value_text(item["value"], item["value_label"])
+
+
+# ---- site-wide pages ---------------------------------------------------------------------
+def shortest_name(profile: dict[str, Any], limit: int = 34) -> str:
+    """The label, or the shortest alias when the label is long (NSF-MH, not the full title)."""
+    if len(profile["label"]) <= limit:
+        return profile["label"]
+    aliases = sorted((a for a in profile["aliases"] if 2 < len(a) < len(profile["label"])),
+                     key=len)
+    return aliases[0] if aliases else profile["label"]
+
+
+def _fact_value(profile: dict[str, Any], prop: str) -> tuple[Any, list[dict[str, Any]]]:
+    for fact in profile["facts"]:
+        if fact["property"] == prop:
+            return fact["value"], fact["evidence"]
+    return None, []
+
+
+def timeline_page(graph: Graph) -> dict[str, Any]:
+    """Strategies in date order with verdicts, and the support bodies with their dates."""
+    strategies, undated = [], []
+    for profile in graph.of_type("Strategy"):
+        issued, issued_ev = _fact_value(profile, "issued")
+        started, started_ev = _fact_value(profile, "started")
+        ended, ended_ev = _fact_value(profile, "ended")
+        verdict, _ = _fact_value(profile, "verdict")
+        item = {"id": profile["id"], "label": profile["label"], "short": shortest_name(profile),
+                "kind": profile["kind"], "date": issued or started, "ended": ended,
+                "date_text": date_text(issued or started), "ended_text": date_text(ended),
+                "how": "published" if issued else "started" if started else None,
+                "verdict": verdict, "verdict_text": VERDICT_TEXT.get(verdict or "", verdict),
+                "evidence": evidence(graph, (issued_ev or started_ev) + ended_ev), "body": None}
+        (strategies if item["date"] else undated).append(item)
+    strategies.sort(key=lambda s: (str(s["date"]), s["label"]))
+    years: dict[str, list[dict[str, Any]]] = {}
+    for item in strategies:
+        years.setdefault(str(item["date"])[:4], []).append(item)
+    bodies = support_bodies(graph)
+    for body in bodies:
+        for what in ("established", "ended"):
+            if body[what]:
+                years.setdefault(str(body[what])[:4], []).append(
+                    {"body": body, "event": what, "date": body[what],
+                     "date_text": date_text(body[what])})
+    return {"years": sorted(years.items()), "undated": undated, "bodies": bodies,
+            "strategies": strategies}
+
+
+def factors_page(graph: Graph, timeline: dict[str, Any]
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The factors in notation order with their counts by polarity, and the scorecard: one
+    row per assessed strategy (in timeline order), one cell per factor."""
+    factors = []
+    for profile in graph.of_type("SuccessFactor"):
+        counts = {p: 0 for p in POLARITY_TITLES}
+        for a in profile["assessments"]:
+            counts[a["polarity"]] = counts.get(a["polarity"], 0) + 1
+        definition, _ = _fact_value(profile, "definition")
+        notation = next((a["value"] for a in profile["attributes"]
+                         if a["property"] == "notation"), None)
+        factors.append({"id": profile["id"], "label": profile["label"], "notation": notation,
+                        "definition": definition, "counts": counts,
+                        "total": sum(counts.values())})
+    factors.sort(key=lambda f: (f["notation"] or 99, f["label"]))
+    matrix = []
+    for item in timeline["strategies"] + timeline["undated"]:
+        profile = graph.profiles[item["id"]]
+        cells: dict[str, str] = {}
+        for a in profile["assessments"]:
+            if a["polarity"] != NOT_DISCUSSED:  # sources that disagree make it mixed
+                before = cells.get(a["factor"])
+                cells[a["factor"]] = a["polarity"] if before in (None, a["polarity"]) else "mixed"
+        if cells:
+            matrix.append({"id": item["id"], "short": shortest_name(profile),
+                           "verdict": item["verdict"],
+                           "cells": [cells.get(f["id"], "") for f in factors]})
+    return factors, matrix
+
+
+def support_bodies(graph: Graph) -> list[dict[str, Any]]:
+    """Implementation-support bodies (kind implementation-body, or supporting a strategy),
+    NIMHE's line of succession first."""
+    supported: dict[str, list[str]] = {}
+    for profile in graph.of_type("Strategy"):
+        for fact in profile["facts"]:
+            if fact["property"] == "supportedBy":
+                supported.setdefault(fact["value"], []).append(profile["id"])
+    bodies = []
+    for profile in graph.of_type("Organisation"):
+        slug = profile["id"]
+        if profile["kind"] != "implementation-body" and slug not in supported:
+            continue
+        established, est_ev = _fact_value(profile, "established")
+        ended, end_ev = _fact_value(profile, "ended")
+        after = [f["value"] for f in profile["facts"] if f["property"] == "succeededBy"]
+        before = [m["subject"] for m in profile["mentioned_by"] if m["property"] == "succeededBy"]
+        lifespan = ("dates not given in the sources" if not (established or ended)
+                    else f"{established or '?'}\u2013{ended or '?'}")
+        bodies.append({"id": slug, "label": profile["label"], "short": shortest_name(profile),
+                       "established": established, "ended": ended, "lifespan": lifespan,
+                       "succeeded_by": after, "preceded_by": before,
+                       "supported": supported.get(slug, []),
+                       "evidence": evidence(graph, est_ev + end_ev)})
+    chains = _chains(bodies)
+    rank = {slug: (i, j) for i, chain in enumerate(chains) for j, slug in enumerate(chain)}
+    bodies.sort(key=lambda b: (rank.get(b["id"], (len(chains), 0)), b["label"]))
+    return bodies
+
+
+def _chains(bodies: list[dict[str, Any]]) -> list[list[str]]:
+    """Lines of succession (NIMHE -> CSIP -> NMHDU), longest first."""
+    by_id = {b["id"]: b for b in bodies}
+    chains = []
+    for body in bodies:
+        if body["preceded_by"] or not body["succeeded_by"]:
+            continue
+        chain, at = [body["id"]], body
+        while at["succeeded_by"] and at["succeeded_by"][0] in by_id \
+                and at["succeeded_by"][0] not in chain:
+            at = by_id[at["succeeded_by"][0]]
+            chain.append(at["id"])
+        chains.append(chain)
+    return sorted(chains, key=len, reverse=True)
+
+
+def succession(bodies: list[dict[str, Any]]) -> list[list[str]]:
+    """Lines of succession among the support bodies (see :func:`support_bodies`)."""
+    return _chains(bodies)
+
+
+def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
+    """A canned query's table: ids become links, quotes carry their locator and source."""
+    query = result.query
+    columns = list(query.columns)
+    if "quote" in columns:
+        columns = [c for c in columns if c not in QUOTE_COLUMNS]
+    empty = [c for c in columns if result.rows
+             and all(row.get(c) in (None, "") for row in result.rows)]
+    columns = [c for c in columns if c not in empty]
+    rows = []
+    for row in result.rows:
+        cells = []
+        for column in columns:
+            value = row.get(column)
+            cell: dict[str, Any] = {"quote": None, "parts": [], "badge": None}
+            if column == "quote" and value:
+                found = lookup_quote(graph, value, row.get("locator"), row.get("source")) or {}
+                cell["quote"] = evidence(graph, [{**found, "quote": value}])[0]
+            elif column in BADGE_COLUMNS and value:
+                cell["badge"] = {"kind": column, "value": value}
+            else:
+                cell["parts"] = _cell_parts(graph, value)
+            cells.append(cell)
+        rows.append(cells)
+    command = " ".join(["mhkg query", query.name,
+                        *(f"--{k} {v}" for k, v in result.parameters.items())])
+    return {"query": query, "columns": [query.headers.get(c, c).replace("_", " ")
+                                        for c in columns],
+            "rows": rows, "command": command, "parameters": result.parameters,
+            "problem": result.problem, "empty": [query.headers.get(c, c).replace("_", " ")
+                                                for c in empty]}
+
+
+def _cell_parts(graph: Graph, value: Any) -> list[dict[str, Any]]:
+    """A cell as text and links: ids (alone, in a '; ' list, ending a short phrase such as
+    "extends iapt" or starting one such as "hf-6 (narrow match)") link to their pages."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, bool):
+        return [_part("yes" if value else "no")]
+    if not isinstance(value, str):
+        return [_part(f"{value:,}" if isinstance(value, int) and value >= 10000
+                      else str(value))]
+    out: list[dict[str, Any]] = []
+    for i, part in enumerate(value.split("; ")):
+        if i:
+            out.append(_part("; "))
+        words = part.split(" ")
+        if part in graph.urls:
+            out.append(_part(shortest_name(graph.profiles[part]), part))
+        elif 1 < len(words) <= 4 and words[-1] in graph.urls:
+            out += [_part(" ".join(words[:-1]) + " "),
+                    _part(graph.label(words[-1]), words[-1])]
+        elif len(words) > 1 and words[0] in graph.urls:  # "hf-6 (narrow match)"
+            out += [_part(graph.label(words[0]), words[0]),
+                    _part(" " + " ".join(words[1:]))]
+        else:
+            out.append(_part(part))
+    return out
+
+
+def _part(text: str, slug: str | None = None) -> dict[str, Any]:
+    return {"text": text, "id": slug}

@@ -1,0 +1,325 @@
+"""The explorer in a real headless Chromium, opened from the file system, with every request
+outside the site aborted and recorded.
+
+Needs the ``playwright`` package and Chromium (see test_diagram_browser.py), and, for the
+accessibility check, npm to fetch axe-core once into ``~/.cache/mhkg/npm``. Without them
+the tests skip with the reason, except under CI=true, where they fail. Screenshots go to
+test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.diagram_data import HREF_ALIAS, HREF_QUOTE, IMG, SCRIPT
+from tests.explore_data import build_hostile, build_real
+from tests.test_diagram_browser import ARTIFACTS, browser  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.slow
+
+NPM_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mhkg" / "npm"
+AXE = NPM_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+TOURS = ["twelve-factors", "nsf-mh-and-nhwmh", "nimhe-to-no-one"]
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("explorer") / "site"
+    build_real(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    build_hostile(root)
+    return root / "site"
+
+
+class Site:
+    """A browser context on one built site: any request outside its folder is aborted and
+    recorded; console errors, page errors and dialogs are recorded too."""
+
+    def __init__(self, chromium: Any, root: Path, width: int = 1280, **options: Any):
+        self.root = root.resolve()
+        self.prefix = self.root.as_uri() + "/"
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = chromium.new_context(viewport={"width": width, "height": 900},
+                                           **options)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(
+            f"{self.page.url}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.errors.append(f"{self.page.url}: {e}"))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(self.prefix):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def url(self, path: str) -> str:
+        return self.prefix + path
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.url(path))
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def here(self) -> str:
+        return self.page.url.split("#")[0].split("?")[0][len(self.prefix):]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def site(browser: Any) -> Iterator[Any]:  # noqa: F811
+    made: list[Site] = []
+
+    def open_site(root: Path, **options: Any) -> Site:
+        made.append(Site(browser, root, **options))
+        return made[-1]
+
+    yield open_site
+    for opened in made:
+        opened.close()
+
+
+def screenshot(page: Any, name: str, full: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"explorer-{name}.png"), full_page=full)
+
+
+def test_every_page_loads_with_no_error_and_no_request_elsewhere(real: Path, site: Any) -> None:
+    s = site(real)
+    pages = sorted(p.relative_to(real).as_posix() for p in real.rglob("*.html"))
+    assert len(pages) > 150
+    for path in pages:
+        s.open(path)
+        if path == "network.html":
+            s.page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        assert s.page.locator("h1").count() == 1, path
+    assert s.errors == []
+    assert s.requests == []
+    assert s.dialogs == []
+
+
+def test_a_crawl_from_home_finds_every_page_and_no_broken_link(real: Path, site: Any) -> None:
+    s = site(real)
+    queue, seen, broken = ["index.html"], {"index.html"}, []
+    while queue:
+        path = queue.pop()
+        s.open(path)
+        hrefs = s.page.eval_on_selector_all(  # SVG links too: resolve the attribute
+            "a[href]",
+            "els => els.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")
+        for href in hrefs:
+            assert href.startswith(s.prefix), f"{path}: link out of the site: {href}"
+            file = href.split("#")[0].split("?")[0][len(s.prefix):]
+            if not (real / file).is_file():
+                broken.append(f"{path} -> {href}")
+            elif file.endswith(".html") and file not in seen:
+                seen.add(file)
+                queue.append(file)
+    assert broken == []
+    every = {p.relative_to(real).as_posix() for p in real.rglob("*.html")}
+    assert seen == every  # no page is unreachable
+    assert s.errors == [] and s.requests == []
+
+
+def test_search_finds_appleby_from_the_header_of_any_page(real: Path, site: Any) -> None:
+    s = site(real)
+    page = s.open("strategy/nsf-mh.html")
+    page.fill("#site-search-q", "Appleby")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_selector("body[data-search-ready=true]")
+    assert s.here() == "search.html"
+    first = page.locator("#results li a").first
+    assert first.text_content() == "Louis Appleby"
+    assert first.get_attribute("href") == "person/louis-appleby.html"
+    assert "result" in page.text_content("#search-status")
+    screenshot(page, "search-appleby")
+    first.click()
+    assert s.here() == "person/louis-appleby.html"
+    assert page.text_content("h1") == "Louis Appleby"
+    page.go_back()
+    page.fill("#q", "tide of money")  # words of a quote, with the quote's locator and source
+    page.press("#q", "Enter")
+    hit = page.locator("#results li").first
+    assert "NSF-MH" in hit.text_content() or "National Service Framework" in hit.text_content()
+    assert hit.locator("mark").text_content() == "tide of money"
+    assert hit.locator(".locator").text_content() == "1. Money"
+    page.fill("#q", "zzzz no such words")
+    page.press("#q", "Enter")
+    assert page.text_content("#search-status").startswith("Nothing found")
+    assert s.errors == [] and s.requests == []
+
+
+@pytest.mark.parametrize("text", ["Appleby", "NSF-MH", "tide of money", "nimhe", "Money",
+                                  "parity", "mind", "2004", "Té Pou", "  IMPLEMENTATION  "])
+def test_browser_search_ranks_as_mhkg_search_does(real: Path, site: Any, text: str) -> None:
+    from kg.search import search
+    from kg.store import open_store
+
+    expected = [r["id"] for r in search(open_store(), text, limit=50)]
+    s = site(real)
+    s.open("search.html")
+    s.page.wait_for_selector("body[data-search-ready=true]")
+    found = s.page.evaluate("(t) => mhkgSearch(t, 50).map(r => r.entry.id)", text)
+    assert found == expected
+
+
+@pytest.mark.parametrize("tour", TOURS)
+def test_each_tour_can_be_followed_to_its_end(real: Path, site: Any, tour: str) -> None:
+    s = site(real)
+    page = s.open(f"tour/{tour}.html")
+    steps = page.locator("ol.steps li").count()
+    assert steps >= 5
+    page.click("text=Start the tour")
+    seen = []
+    while True:
+        number = int(page.text_content(".step-number"))
+        assert int(page.text_content(".step-count")) == steps
+        assert page.locator("figure.drawing svg a.node").count() >= 1  # the highlighted part
+        seen.append(number)
+        if number in (1, steps):
+            screenshot(page, f"tour-{tour}-{number}")
+        following = page.locator("a[rel=next]").first
+        if not following.count():
+            break
+        following.click()
+    assert seen == list(range(1, steps + 1))
+    assert page.locator("a.finish").count() == 2
+    page.locator("a[rel=prev]").first.click()
+    assert int(page.text_content(".step-number")) == steps - 1
+    assert s.errors == [] and s.requests == []
+
+
+def test_clicking_a_node_in_the_network_opens_its_page(real: Path, site: Any) -> None:
+    s = site(real)
+    page = s.open("network.html")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    assert page.locator("#site-nav a").first.get_attribute("href") == "index.html"
+    x, y = page.evaluate("""(id) => {
+        mhkg.network.focus(id, {scale: 1.5});
+        const p = mhkg.network.canvasToDOM(mhkg.network.getPosition(id));
+        const r = document.getElementById('network').getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", "louis-appleby")
+    screenshot(page, "network", full=False)
+    with page.expect_navigation():
+        page.mouse.click(x, y)
+    assert s.here() == "person/louis-appleby.html"
+    assert s.errors == [] and s.requests == []
+
+
+def test_keyboard_skip_link_and_visible_focus(real: Path, site: Any) -> None:
+    s = site(real)
+    page = s.open("index.html")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "A"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+@pytest.mark.parametrize("path", ["index.html", "strategy/nsf-mh.html", "timeline.html",
+                                  "tour/nsf-mh-and-nhwmh-5.html", "query/funding.html"])
+def test_readable_on_a_phone_without_sideways_scrolling(real: Path, site: Any,
+                                                         path: str) -> None:
+    s = site(real, width=390, is_mobile=True, has_touch=True)
+    page = s.open(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "phone-" + re.sub(r"\W+", "-", path.removesuffix(".html")))
+
+
+def test_hostile_strings_render_as_text_and_run_nothing(hostile: Path, site: Any) -> None:
+    s = site(hostile)
+    checks = {"person/ada-example.html": [IMG], "role/national-director.html": [SCRIPT],
+              "strategy/first.html": [HREF_QUOTE, HREF_ALIAS, SCRIPT],
+              "tour/hostile-1.html": [IMG, SCRIPT, HREF_QUOTE], "all.html": [IMG, SCRIPT]}
+    for path, texts in checks.items():
+        page = s.open(path)
+        body = page.text_content("body")
+        for text in texts:
+            assert text in body, (path, text)
+        assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") \
+            == 0, path
+        assert page.evaluate("[...document.querySelectorAll('a')].filter(a => "
+                             "a.getAttribute('href').startsWith('javascript')).length") == 0
+        assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    screenshot(s.page, "hostile-all")
+    page = s.open("tour/hostile-1.html")
+    assert IMG in page.text_content("figure.drawing figcaption")
+    page = s.open("search.html?q=onerror")
+    page.wait_for_selector("body[data-search-ready=true]")
+    assert page.locator("#results li a").first.text_content() == IMG
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    page = s.open("network.html")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    assert s.dialogs == []
+    assert s.errors == []
+    assert s.requests == []
+
+
+# ---- accessibility ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    """axe-core's script, installed with npm into the user cache on first use."""
+    if not AXE.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            skip_or_fail("npm is not installed: the accessibility check needs axe-core from npm")
+        NPM_CACHE.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run([npm, "install", "--prefix", str(NPM_CACHE), "--no-audit", "--no-fund",
+                            "--silent", "axe-core@4"], check=True, timeout=300,
+                           capture_output=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            skip_or_fail(f"could not install axe-core with npm ({exc}): no registry?")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", ["index.html", "strategy/nsf-mh.html",
+                                  "factor/implementation-support.html",
+                                  "person/louis-appleby.html", "query/lacking.html",
+                                  "tour/nimhe-to-no-one-2.html", "timeline.html",
+                                  "search.html?q=Appleby", "source/cmh-2016.html",
+                                  "network.html"])
+def test_no_serious_accessibility_violation(real: Path, site: Any, axe_script: str,
+                                            path: str) -> None:
+    s = site(real, bypass_csp=True)  # to inject axe; the pages' own CSP is tested above
+    page = s.open(path)
+    if path == "network.html":
+        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    page.add_script_tag(content=axe_script)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — "
+               + "; ".join(n["target"][0] for n in v["nodes"][:3])
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], "\n".join(serious)
+    screenshot(page, "axe-" + re.sub(r"\W+", "-", path.split("?")[0].removesuffix(".html")))

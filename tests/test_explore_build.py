@@ -1,0 +1,346 @@
+"""The explorer as written (no browser): its pages, links, escaping, tours and writing."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.explorer import ContentError, SiteError, content
+from kg.explorer.site import CSP, MARKER, write_site
+from tests.conftest import ROOT, run_mhkg
+from tests.diagram_data import HREF_ALIAS, HREF_QUOTE, IMG, SCRIPT
+from tests.explore_data import build_hostile, build_real, parse, target
+from tests.test_wheel import installed  # noqa: F401 (a fixture: a venv with the wheel)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    out = tmp_path_factory.mktemp("explorer") / "site"
+    return out, build_real(out)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    root = tmp_path_factory.mktemp("hostile")
+    return root / "site", build_hostile(root)
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_entity_query_and_tour_step_has_a_page(real: tuple[Path, Any]) -> None:
+    from kg.explorer.collect import collect
+    from kg.queries import query_names
+    from kg.store import open_store
+
+    site, built = real
+    assert built.warnings == []  # every shipped tour and lesson fits the shipped data
+    graph = collect(open_store(), network=False)
+    for slug, path in graph.urls.items():
+        assert (site / path).is_file(), slug
+    assert len(graph.urls) == 122
+    for name in query_names():
+        assert (site / "query" / f"{name}.html").is_file()
+    tours = content.load_tours(content.shipped("tours"))
+    assert {t.title for t in tours} >= {
+        "The twelve factors in five minutes",
+        "Why the NSF-MH worked and No Health Without Mental Health stalled",
+        "From NIMHE to no one: implementation support over time"}
+    for tour in tours:
+        for number in range(1, len(tour.steps) + 1):
+            assert (site / "tour" / f"{tour.id}-{number}.html").is_file()
+    for page in ("index.html", "timeline.html", "factors.html", "all.html", "queries.html",
+                 "tours.html", "search.html", "network.html"):
+        assert (site / page).is_file()
+    assert built.pages == len(html_files(site))
+    assert (site / MARKER).is_file()
+
+
+def test_links_resolve_and_nothing_is_fetched_from_elsewhere(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    pages = html_files(site)
+    ids = {page.resolve(): parse(page).ids for page in pages}
+    for page in pages:
+        links = parse(page)
+        for attribute, ref in links.refs:
+            found = target(page, ref)
+            assert found is not None, f"{page.relative_to(site)}: external {attribute} {ref!r}"
+            path, fragment = found
+            assert path.is_file(), f"{page.relative_to(site)}: broken link {ref!r}"
+            assert site.resolve() in path.parents, f"{page}: {ref!r} leaves the site"
+            if fragment and path.suffix == ".html":
+                assert fragment in ids[path], f"{page.relative_to(site)}: no #{fragment}"
+
+
+def test_pages_are_locked_down_and_structured(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    for page in html_files(site):
+        links = parse(page)
+        name = page.relative_to(site)
+        assert links.lang == "en", name
+        assert len(links.csp) == 1, name
+        csp = links.csp[0]
+        assert "default-src 'none'" in csp and "connect-src 'none'" in csp, name
+        assert "http" not in csp and "*" not in csp, name
+        assert links.headings.count(1) == 1, f"{name}: one h1"
+        for before, after in zip(links.headings, links.headings[1:], strict=False):
+            assert after <= before + 1, f"{name}: heading h{before} then h{after}"
+        if page.name != "network.html":
+            assert links.csp[0] == CSP
+            text = page.read_text(encoding="utf-8")
+            assert 'class="skip-link" href="#main"' in text and 'id="main"' in text, name
+            assert "<script>" not in text, f"{name}: inline script"
+            assert not re.search(r"<[^>]*\son[a-z]+\s*=", text), f"{name}: inline handler"
+
+
+def test_every_quote_shows_its_locator_and_source(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    quotes = 0
+    for page in html_files(site):
+        text = page.read_text(encoding="utf-8")
+        for figure in re.findall(r'<figure class="quote">(.*?)</figure>', text, re.S):
+            quotes += 1
+            assert '<span class="locator">' in figure, page
+            assert '<span class="source"><a href=' in figure, page
+            assert "section not recorded" not in figure, page
+    assert quotes > 1000
+
+
+def test_strategy_page_has_its_sections_and_twelve_factors(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    text = (site / "strategy" / "nsf-mh.html").read_text(encoding="utf-8")
+    for section in ("summary", "dates", "funding", "leaders", "partnerships", "outcomes",
+                    "evaluations", "factors"):
+        assert f'<section id="{section}"' in text, section
+    table = text.split('<table class="twelve">', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr class=") == 12
+    for polarity in ("helped", "hindered", "mixed", "not-discussed"):
+        assert f'class="row-{polarity}"' in table
+    assert "tide of money" in text and "Louis Appleby" in text
+    factor = (site / "factor" / "implementation-support.html").read_text(encoding="utf-8")
+    for section in ("strategies", "recommendations", "crosswalk"):
+        assert f'<section id="{section}"' in factor
+    assert "Resources and support to do the work of change" in factor  # hf-6, a crosswalk
+    source = (site / "source" / "appleby-2004.html").read_text(encoding="utf-8")
+    assert "Every claim it supports" in source
+
+
+def test_timeline_and_bodies(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    text = (site / "timeline.html").read_text(encoding="utf-8")
+    years = re.findall(r'<li class="year"><h3>(\d{4})</h3>', text)
+    assert years == sorted(years) and years[0] == "1999"
+    assert "successful in part" in text and "unsuccessful" in text
+    chain = text.split('<ul class="chains">', 1)[1].split("</ul>", 1)[0]
+    assert [m for m in re.findall(r'organisation/([a-z-]+)\.html', chain)] == \
+        ["nimhe", "csip", "nmhdu"]
+    assert "National Mental Health Development Unit</a> ended" in text
+
+
+def test_hostile_strings_are_escaped_everywhere(hostile: tuple[Path, Any]) -> None:
+    site, built = hostile
+    assert built.pages > 10 and any("left out" in w for w in built.warnings)
+    assert (site / "tour" / "hostile-1.html").is_file()
+    for page in [*html_files(site), *site.rglob("*.js")]:
+        if page.name in ("network.html", "search.js"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        for raw in (IMG, SCRIPT, HREF_QUOTE, HREF_ALIAS, 'href="javascript'):
+            assert raw not in text, (page.name, raw)
+    person = (site / "person" / "ada-example.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in person
+    index = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert "<" not in index and ">" not in index and "&" not in index
+    payload = json.loads(index.split("window.MHKG_SEARCH = ", 1)[1].rstrip().rstrip(";"))
+    labels = {e["id"]: e["label"] for e in payload["entries"]}
+    assert labels["ada-example"] == IMG and labels["national-director"] == SCRIPT
+
+
+# ---- tours as data ------------------------------------------------------------------------
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD_STEP = "steps:\n  - title: One\n    narration: Some words.\n"
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("bad name.yaml", "title: T\nsummary: S\n" + GOOD_STEP, "file name is its id"),
+    ("t.yaml", "title: T\nsumary: S\n" + GOOD_STEP, "unknown field 'sumary' (did you mean "
+                                                    "'summary'?)"),
+    ("t.yaml", "title: T\n" + GOOD_STEP, "missing field 'summary'"),
+    ("t.yaml", "title: T\nsummary: S\nsteps: []\n", "at least one step"),
+    ("t.yaml", "title: T\nsummary: S\nsteps:\n  - title: One\n", "step 1: missing field "
+                                                                  "'narration'"),
+    ("t.yaml", "title: T\nsummary: S\nsteps:\n  - {title: One, narration: x, highlight: a}\n",
+     "step 1: highlight: expected a list of ids"),
+    ("t.yaml", "title: T\nsummary: S\nsteps:\n  - {title: One, narration: x, evidence: "
+               "[{about: nsf-mh}]}\n", "step 1: evidence[0]: missing field 'quote'"),
+    ("t.yaml", "title: T\nsummary: [unclosed\n", "t.yaml:3: not valid YAML"),
+])
+def test_malformed_tours_are_errors_naming_file_and_place(tmp_path: Path, name: str, text: str,
+                                                         message: str) -> None:
+    write(tmp_path, name, text)
+    with pytest.raises(ContentError) as caught:
+        content.load_tours(tmp_path)
+    assert message in str(caught.value) and str(tmp_path) in str(caught.value)
+
+
+def test_tours_that_do_not_fit_the_data_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    from kg.explorer.collect import collect
+    from kg.explorer.site import render_site
+    from kg.store import open_store
+
+    write(tmp_path, "ok.yaml", "title: Fine\nsummary: S\norder: 0\n" + GOOD_STEP)
+    write(tmp_path, "typo.yaml", "title: T\nsummary: S\nsteps:\n  - {title: One, narration: x,"
+                                 " highlight: [nsf-mhh]}\n")
+    write(tmp_path, "quote.yaml", "title: Q\nsummary: S\nsteps:\n  - {title: One, narration: "
+                                  "x, evidence: [{about: nsf-mh, quote: no such words}]}\n")
+    write(tmp_path, "link.yaml", "title: L\nsummary: S\nsteps:\n  - {title: One, narration: "
+                                 "'see [[page:nowhere]]'}\n")
+    tours = content.load_tours(content.shipped("tours"), tmp_path)
+    assert tours[0].id == "ok"  # order 0 comes first
+    rendered = render_site(collect(open_store(), network=False), tours)
+    warnings = "\n".join(rendered.warnings)
+    assert "'typo' left out" in warnings and "did you mean 'nsf-mh'" in warnings
+    assert "no quote on the page of 'nsf-mh' contains 'no such words'" in warnings
+    assert "no site page 'nowhere'" in warnings
+    assert "tour/ok-1.html" in rendered.files and "tour/typo-1.html" not in rendered.files
+
+
+# ---- writing ------------------------------------------------------------------------------
+def test_writes_atomically_and_refuses_to_clobber(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site({"index.html": "one", MARKER: ""}, out)
+    assert oct(out.stat().st_mode & 0o777) == oct(0o777 & ~_umask())
+    write_site({"index.html": "two", MARKER: ""}, out)
+    assert (out / "index.html").read_text() == "two"
+
+    class Boom(dict):
+        def items(self):  # type: ignore[override]
+            yield "index.html", "three"
+            raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_site(Boom(), out)
+    assert (out / "index.html").read_text() == "two"  # the old site is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary left
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "thesis.tex").write_text("precious")
+    with pytest.raises(SiteError, match="refusing to replace it"):
+        write_site({"index.html": "x"}, other)
+    assert (other / "thesis.tex").read_text() == "precious"
+    with pytest.raises(SiteError, match="not a folder"):
+        write_site({"index.html": "x"}, other / "thesis.tex")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_cli_build_on_fixture_data(fixture_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run_mhkg("explore", "build", "--data", str(fixture_data), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"wrote \d+ pages \(\d+ files, [\d.]+ MB\) to .* in [\d.]+ s; open ",
+                    result.stdout)
+    assert "left out" in result.stderr  # the shipped tours name ids this data lacks
+    assert (out / "strategy" / "first.html").is_file()
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    result = run_mhkg("explore", "build", "--data", str(fixture_data), "-o", str(taken))
+    assert result.returncode == 2 and "refusing to replace it" in result.stderr
+    bad = tmp_path / "tours"
+    write(bad, "t.yaml", "title: T\n")
+    result = run_mhkg("explore", "build", "--data", str(fixture_data), "-o", str(out),
+                      "--tours", str(bad))
+    assert result.returncode == 1 and "missing field" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_serve_prints_its_address_serves_and_stops_on_ctrl_c(fixture_data: Path) -> None:
+    env = {**os.environ, "MHKG_DATA": str(fixture_data)}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "explore", "serve",
+                             "--port", "0", "--no-open"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        address = None
+        deadline = time.monotonic() + 120
+        while address is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+            assert line, proc.stderr.read()  # type: ignore[union-attr]
+            found = re.search(r"serving the explorer at (http://127\.0\.0\.1:\d+/)", line)
+            address = found.group(1) if found else None
+        assert address
+        with urllib.request.urlopen(address + "index.html", timeout=10) as response:
+            assert response.status == 200
+            assert "text/html" in response.headers["Content-Type"]
+            assert "mhkg explorer" in response.read().decode("utf-8")
+        with urllib.request.urlopen(address + "assets/search.js", timeout=10) as response:
+            assert "javascript" in response.headers["Content-Type"]
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopped." in out and "Traceback" not in err
+
+
+def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
+    from kg.explorer.serve import PortInUse, make_server
+
+    first = make_server(tmp_path, 0)
+    try:
+        with pytest.raises(PortInUse, match="choose another port with --port"):
+            make_server(tmp_path, first.server_address[1])
+    finally:
+        first.server_close()
+
+
+def test_the_readme_tour_example_builds(tmp_path: Path) -> None:
+    from kg.explorer.collect import collect
+    from kg.store import open_store
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# my-tours/crisis-care.yaml")
+    write(tmp_path, "crisis-care.yaml", readme[start:readme.index("```", start)])
+    (tour,) = content.load_tours(tmp_path)
+    resolved = content.resolve_tour(tour, collect(open_store(), network=False))
+    step = resolved["steps"][0]
+    assert step["evidence"][0]["locator"] == "Crisis Care Concordat"
+    assert [s["href"] for p in step["narration"] for s in p if s["href"]] == \
+        ["timeline.html", "query/lacking.html"]
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_builds_the_site(installed: Path,  # noqa: F811
+                                             tmp_path: Path) -> None:
+    """Templates, assets, tours and home content ship in the wheel as package data."""
+    result = subprocess.run([str(installed / "bin" / "mhkg"), "explore", "build", "-o",
+                             str(tmp_path / "site")], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=300,
+                            env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # every shipped tour and lesson found its ids and quotes
+    for path in ("index.html", "assets/explorer.css", "assets/search.js",
+                 "tour/twelve-factors-1.html", "network.html"):
+        assert (tmp_path / "site" / path).is_file(), path
