@@ -69,3 +69,15 @@ def run_mhkg(*args: str, env: dict[str, str] | None = None,
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
                           text=True, env=full_env, cwd=cwd or ROOT, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    """One real Neo4j server (see neo4j_server.py) shared by the session's Neo4j tests;
+    skipped without Java and Maven (or a cached copy), except in CI, where that fails."""
+    from neo4j_server import Neo4jServer, java_available
+
+    if reason := java_available():
+        skip_or_fail(f"{reason}: the Neo4j tests need a real server")
+    with Neo4jServer() as server:
+        yield server

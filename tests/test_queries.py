@@ -142,6 +142,11 @@ def test_recommendations(store: Any) -> None:
     assert "arms-length-bodies" in rows["rec-2"]["directed_at"]
     assert "nhwmh" in rows["rec-2"]["history"]
     assert "nhs-england" in rows["rec-7"]["directed_at"]
+    # every recommendation's history is exactly the strategies lacking a factor it addresses
+    for rec in rows.values():
+        expected = set().union(*({r["strategy"] for r in ask(store, "lacking", factor=f)}
+                                 for f in rec["addresses"].split("; ")))
+        assert set((rec["history"] or "").split("; ")) - {""} == expected, rec
 
 
 def test_focus(store: Any) -> None:

@@ -1,0 +1,143 @@
+"""Cypher on Neo4j: the canned queries' ``cypher:`` text, and ad-hoc read-only Cypher.
+
+A canned query's parameters are checked as on the embedded store (unknown names, required
+values, allowed values, entity ids of the right type, looked up in Neo4j) and passed as
+Cypher parameters, never pasted into the text. Rows come back as dicts keyed by the
+query's columns, with the same values the embedded store gives (slugs for entities).
+Every query runs in a read transaction, so the server refuses any write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..problems import did_you_mean
+from ..queries import CannedQuery, QueryError, _not_allowed
+from .mapping import BASE_LABEL, META_LABEL
+
+
+class NotLoaded(Exception):
+    """Neo4j holds no mhkg graph (nothing loaded, or wiped)."""
+
+
+class RefusedCypher(Exception):
+    """Ad-hoc Cypher that would write, or that the server could not parse."""
+
+
+def _read(tx: Any, text: str, params: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    result = tx.run(text, params)
+    records = list(result)
+    return list(result.keys()), records
+
+
+def read(driver: Any, text: str, params: dict[str, Any] | None = None,
+         database: str | None = None) -> tuple[list[str], list[Any]]:
+    """Run ``text`` in a managed read transaction: (column names, records)."""
+    with driver.session(database=database, default_access_mode="READ") as session:
+        return session.execute_read(_read, text, params or {})
+
+
+def check_loaded(driver: Any, database: str | None = None) -> dict[str, Any]:
+    _, records = read(driver, f"MATCH (m:{META_LABEL}) WHERE m.graph = 'mhkg' "
+                              "RETURN properties(m) AS meta", database=database)
+    if not records:
+        raise NotLoaded("no mhkg graph in this Neo4j database: run `mhkg neo4j load` first")
+    return records[0]["meta"]
+
+
+def bind(query: CannedQuery, driver: Any, given: dict[str, str | None],
+         database: str | None = None) -> dict[str, Any]:
+    """Check parameter values (as kg.queries.bind does) and return Cypher parameters."""
+    unknown = set(given) - set(query.parameters)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise QueryError(f"query {query.name!r} has no parameter {name!r}"
+                         f"{did_you_mean(name, set(query.parameters))}")
+    params: dict[str, Any] = {}
+    for name, param in query.parameters.items():
+        value = given.get(name)
+        if value is None:
+            value = param.default
+        key = name.replace("-", "_")
+        params[key] = None
+        if value is None:
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs --{name}")
+            continue
+        if param.kind == "choice":
+            if value not in param.allowed:
+                raise QueryError(_not_allowed(name, value, param.allowed))
+        elif not _entity_exists(driver, value, param.types, database):
+            raise QueryError(_not_allowed(name, value, _entity_slugs(driver, param.types,
+                                                                     database)))
+        params[key] = value
+    return params
+
+
+_TYPED = (f"MATCH (n:{BASE_LABEL}) WHERE n.slug IS NOT NULL AND "
+          "(size($types) = 0 OR any(label IN labels(n) WHERE label IN $types))")
+
+
+def _entity_exists(driver: Any, slug: str, types: list[str], database: str | None) -> bool:
+    _, records = read(driver, f"MATCH (n:{BASE_LABEL} {{slug: $slug}}) WHERE size($types) = 0 "
+                              "OR any(label IN labels(n) WHERE label IN $types) RETURN n.slug",
+                      {"slug": slug, "types": types}, database)
+    return bool(records)
+
+
+def _entity_slugs(driver: Any, types: list[str], database: str | None) -> list[str]:
+    _, records = read(driver, _TYPED + " RETURN n.slug AS slug ORDER BY slug",
+                      {"types": types}, database)
+    return [r["slug"] for r in records]
+
+
+def run(query: CannedQuery, driver: Any, given: dict[str, str | None],
+        database: str | None = None) -> list[dict[str, Any]]:
+    """Run a canned query's Cypher; rows keyed by its columns, like kg.queries.run."""
+    if not query.cypher:
+        raise QueryError(f"query {query.name!r} has no Cypher version")
+    check_loaded(driver, database)
+    params = bind(query, driver, given, database)
+    _, records = read(driver, query.cypher, params, database)
+    return [{c: plain(record.get(c)) for c in query.columns} for record in records]
+
+
+def run_cypher(driver: Any, text: str, params: dict[str, Any] | None = None,
+               database: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    """Ad-hoc Cypher in read access mode: (columns, rows of plain values)."""
+    from neo4j import exceptions as nx
+
+    try:
+        columns, records = read(driver, text, params, database)
+    except nx.CypherSyntaxError as exc:
+        raise RefusedCypher(f"invalid Cypher: {exc.message or exc}") from None
+    except nx.ClientError as exc:
+        code = exc.code or ""
+        if code.endswith("AccessMode") or "read access mode" in (exc.message or ""):
+            raise RefusedCypher("refused: `mhkg cypher` is read-only (it runs in read "
+                                "access mode; load with `mhkg neo4j load`)") from None
+        if code.startswith("Neo.ClientError.Statement."):
+            raise RefusedCypher(f"Cypher error: {exc.message or exc}") from None
+        raise
+    return columns, [{c: plain(record.get(c)) for c in columns} for record in records]
+
+
+def plain(value: Any) -> Any:
+    """A Cypher value as plain data: nodes and relationships become their properties."""
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(value, Node):
+        return {"labels": sorted(value.labels), **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Relationship):
+        return {"type": value.type, **{k: plain(v) for k, v in value.items()}}
+    if isinstance(value, Path):
+        return [plain(n) for n in value.nodes]
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
