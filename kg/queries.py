@@ -8,6 +8,7 @@ terms through pyoxigraph's substitutions, never pasted into the query text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,33 +118,55 @@ def entity_slugs(store: Any, types: list[str]) -> dict[str, str]:
     return out
 
 
-def bind(query: CannedQuery, store: Any, given: dict[str, str | None]) -> dict[str, Any]:
-    """Check parameter values and turn them into RDF terms keyed by SPARQL variable."""
-    import pyoxigraph as ox
+def checked_values(query: CannedQuery, given: dict[str, str | None],
+                   exists: Callable[[str, list[str]], bool],
+                   allowed: Callable[[list[str]], list[str]]) -> dict[str, str | None]:
+    """Each parameter's value (given, or its default; None when unset), checked.
 
+    ``exists(slug, types)`` says whether an entity of those types has that slug;
+    ``allowed(types)`` lists the slugs for the error message. Any backend uses this.
+    """
     unknown = set(given) - set(query.parameters)
     if unknown:
         name = sorted(unknown)[0]
         raise QueryError(f"query {query.name!r} has no parameter {name!r}"
                          f"{did_you_mean(name, set(query.parameters))}")
-    bound: dict[Any, Any] = {}
+    values: dict[str, str | None] = {}
     for name, param in query.parameters.items():
         value = given.get(name)
         if value is None:
             value = param.default
+        if value is None and param.required:
+            raise QueryError(f"query {query.name!r} needs --{name}")
+        if value is not None and param.kind == "choice" and value not in param.allowed:
+            raise QueryError(_not_allowed(name, value, param.allowed))
+        if value is not None and param.kind != "choice" and not exists(value, param.types):
+            raise QueryError(_not_allowed(name, value, allowed(param.types)))
+        values[name] = value
+    return values
+
+
+def bind(query: CannedQuery, store: Any, given: dict[str, str | None]) -> dict[str, Any]:
+    """Check parameter values and turn them into RDF terms keyed by SPARQL variable."""
+    import pyoxigraph as ox
+
+    slugs: dict[tuple[str, ...], dict[str, str]] = {}
+
+    def known(types: list[str]) -> dict[str, str]:
+        key = tuple(types)
+        if key not in slugs:
+            slugs[key] = entity_slugs(store, types)
+        return slugs[key]
+
+    values = checked_values(query, given, lambda value, types: value in known(types),
+                            lambda types: sorted(known(types)))
+    bound: dict[Any, Any] = {}
+    for name, value in values.items():
         if value is None:
-            if param.required:
-                raise QueryError(f"query {query.name!r} needs --{name}")
             continue
-        if param.kind == "choice":
-            if value not in param.allowed:
-                raise QueryError(_not_allowed(name, value, param.allowed))
-            bound[ox.Variable(name)] = ox.Literal(value)
-            continue
-        slugs = entity_slugs(store, param.types)
-        if value not in slugs:
-            raise QueryError(_not_allowed(name, value, sorted(slugs)))
-        bound[ox.Variable(name)] = ox.NamedNode(slugs[value])
+        param = query.parameters[name]
+        bound[ox.Variable(name)] = (ox.Literal(value) if param.kind == "choice"
+                                    else ox.NamedNode(known(param.types)[value]))
     return bound
 
 

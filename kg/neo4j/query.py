@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..problems import did_you_mean
-from ..queries import CannedQuery, QueryError, _not_allowed
+from ..queries import CannedQuery, QueryError, checked_values
 from .mapping import BASE_LABEL, META_LABEL
 
 
@@ -47,31 +46,11 @@ def check_loaded(driver: Any, database: str | None = None) -> dict[str, Any]:
 
 def bind(query: CannedQuery, driver: Any, given: dict[str, str | None],
          database: str | None = None) -> dict[str, Any]:
-    """Check parameter values (as kg.queries.bind does) and return Cypher parameters."""
-    unknown = set(given) - set(query.parameters)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise QueryError(f"query {query.name!r} has no parameter {name!r}"
-                         f"{did_you_mean(name, set(query.parameters))}")
-    params: dict[str, Any] = {}
-    for name, param in query.parameters.items():
-        value = given.get(name)
-        if value is None:
-            value = param.default
-        key = name.replace("-", "_")
-        params[key] = None
-        if value is None:
-            if param.required:
-                raise QueryError(f"query {query.name!r} needs --{name}")
-            continue
-        if param.kind == "choice":
-            if value not in param.allowed:
-                raise QueryError(_not_allowed(name, value, param.allowed))
-        elif not _entity_exists(driver, value, param.types, database):
-            raise QueryError(_not_allowed(name, value, _entity_slugs(driver, param.types,
-                                                                     database)))
-        params[key] = value
-    return params
+    """Check parameter values (as the embedded store does) and return Cypher parameters."""
+    values = checked_values(
+        query, given, lambda value, types: _entity_exists(driver, value, types, database),
+        lambda types: _entity_slugs(driver, types, database))
+    return {name.replace("-", "_"): value for name, value in values.items()}
 
 
 _TYPED = (f"MATCH (n:{BASE_LABEL}) WHERE n.slug IS NOT NULL AND "
