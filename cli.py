@@ -14,10 +14,11 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
+T = TypeVar("T")
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_SERVER = 3
@@ -39,6 +40,19 @@ def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
         default="table", show_default=True, help="Output format.")(func)
+
+
+def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
+    """``make()``, or, when the data is invalid, every problem reported and exit 1."""
+    from kg.problems import InvalidData
+
+    try:
+        return make()
+    except InvalidData as exc:
+        report_problems(exc.problems)
+        if epilogue:
+            click.echo(epilogue, err=True)
+        sys.exit(EXIT_INVALID)
 
 
 def resolve_data(data: Path | None) -> Path:
@@ -127,14 +141,9 @@ def build(data: Path | None, out: Path) -> None:
       mhkg build -o build/
     """
     from kg.build import build as build_graph
-    from kg.problems import InvalidData
 
-    try:
-        report, written = build_graph(resolve_data(data), out)
-    except InvalidData as exc:
-        report_problems(exc.problems)
-        click.echo("nothing written.", err=True)
-        sys.exit(EXIT_INVALID)
+    folder = resolve_data(data)
+    report, written = valid_or_exit(lambda: build_graph(folder, out), "nothing written.")
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
     click.echo(f"{len(report.graph)} triples.")
@@ -152,27 +161,19 @@ def stats(data: Path | None, fmt: str) -> None:
     """
     from kg.build import compile_valid
     from kg.formatting import render
-    from kg.problems import InvalidData
     from kg.stats import stats as count
 
-    try:
-        report = compile_valid(resolve_data(data))
-    except InvalidData as exc:
-        report_problems(exc.problems)
-        sys.exit(EXIT_INVALID)
+    folder = resolve_data(data)
+    report = valid_or_exit(lambda: compile_valid(folder))
     click.echo(render(count(report.graph), ["group", "name", "count"], fmt), nl=False)
 
 
 def load_store(data: Path | None) -> Any:
     """The embedded store for ``data``; invalid data ends the command with its problems."""
-    from kg.problems import InvalidData
     from kg.store import open_store
 
-    try:
-        return open_store(resolve_data(data))
-    except InvalidData as exc:
-        report_problems(exc.problems)
-        sys.exit(EXIT_INVALID)
+    folder = resolve_data(data)
+    return valid_or_exit(lambda: open_store(folder))
 
 
 EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv", "graphml", "gexf", "dot"]
@@ -542,13 +543,9 @@ def neo4j_driver(uri: str | None, user: str | None, database: str | None) -> Any
 def local_property_graph(data: Path | None) -> Any:
     """The property graph of the (validated) data; invalid data ends the command."""
     from kg.neo4j.mapping import map_data
-    from kg.problems import InvalidData
 
-    try:
-        return map_data(resolve_data(data))
-    except InvalidData as exc:
-        report_problems(exc.problems)
-        sys.exit(EXIT_INVALID)
+    folder = resolve_data(data)
+    return valid_or_exit(lambda: map_data(folder))
 
 
 @cli.group("neo4j")
