@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import functools
 import http.server
+import signal
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,10 @@ def make_server(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
 def serve(folder: Path, port: int = 8000, open_browser: bool = True,
           echo: Callable[[str], None] = print) -> None:
     """Serve ``folder`` until Ctrl-C; print the address first and open it unless told not to."""
+    # Ctrl-C (and SIGTERM) stop the server even when SIGINT was ignored by whatever started
+    # this process (background jobs of a non-interactive shell inherit SIG_IGN).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     server = make_server(folder, port)
     address = f"http://{HOST}:{server.server_address[1]}/"
     echo(f"serving the explorer at {address} (Ctrl-C to stop)")
