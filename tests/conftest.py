@@ -63,6 +63,20 @@ def real_sources() -> Path:
     return found
 
 
+@pytest.fixture(scope="session")
+def store(real_sources: Path):
+    """The embedded store of the shipped data, compiled once for the whole session."""
+    from kg.store import open_store
+
+    return open_store()
+
+
+def neo4j_env(server) -> dict[str, str]:
+    """The NEO4J_* environment that points mhkg at a test server."""
+    return {"NEO4J_URI": server.uri, "NEO4J_USERNAME": server.user,
+            "NEO4J_PASSWORD": server.password}
+
+
 def run_mhkg(*args: str, env: dict[str, str] | None = None,
              cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a subprocess, as a user would."""

@@ -19,13 +19,6 @@ DRAFTS = FIXTURES / "assess"
 INVALID = sorted((DRAFTS / "invalid").glob("*.yaml"))
 
 
-@pytest.fixture(scope="module")
-def store(real_sources: Any) -> Any:
-    from kg.store import open_store
-
-    return open_store()
-
-
 def draft_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "draft.yaml"
     path.write_text(text, encoding="utf-8")

@@ -18,7 +18,7 @@ from kg.neo4j.connect import connect, settings
 from kg.neo4j.load import compare, load, status, wipe
 from kg.neo4j.mapping import map_data
 from kg.paths import data_dir
-from tests.conftest import ROOT, run_mhkg
+from tests.conftest import ROOT, neo4j_env, run_mhkg
 
 pytestmark = pytest.mark.slow
 
@@ -29,11 +29,6 @@ CREATE (a:Person {name: 'Alice', slug: 'ada-example'})-[:KNOWS {since: 1999}]->
        (:Strategy {slug: 'first', label: 'Their own strategy'}),
        (:Mhkgish {note: 'not ours either'})
 """
-
-
-def neo4j_env(server: Any) -> dict[str, str]:
-    return {"NEO4J_URI": server.uri, "NEO4J_USERNAME": server.user,
-            "NEO4J_PASSWORD": server.password}
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,7 @@ from kg.neo4j.mapping import map_data
 from kg.neo4j.query import run as run_neo4j
 from kg.paths import data_dir
 from kg.queries import QueryError, load_query, query_names, run
-from kg.store import open_store
-from tests.conftest import run_mhkg
+from tests.conftest import neo4j_env, run_mhkg
 
 pytestmark = pytest.mark.slow
 
@@ -31,16 +30,6 @@ CREATE (:Strategy {slug: 'nsf-mh', label: 'Not mhkg', published: '1990'})
        (:Person {slug: 'louis-appleby', label: 'Somebody else'}),
        (:Assessment {polarity: 'hindered'})
 """
-
-
-def neo4j_env(server: Any) -> dict[str, str]:
-    return {"NEO4J_URI": server.uri, "NEO4J_USERNAME": server.user,
-            "NEO4J_PASSWORD": server.password}
-
-
-@pytest.fixture(scope="module")
-def store(real_sources: Any) -> Any:
-    return open_store()
 
 
 @pytest.fixture(scope="module")

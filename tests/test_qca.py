@@ -254,13 +254,6 @@ def test_bad_input_is_refused() -> None:
 
 
 # ---- the strategies as cases: rules for mixed and missing (real data) ----------------------
-@pytest.fixture(scope="module")
-def store(real_sources: Any) -> Any:
-    from kg.store import open_store
-
-    return open_store()
-
-
 def test_rules_for_mixed_and_missing(store: Any) -> None:
     from kg.patterns import patterns
 

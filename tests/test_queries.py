@@ -8,12 +8,6 @@ from typing import Any
 import pytest
 
 from kg.queries import QueryError, all_queries, load_query, query_names, run
-from kg.store import open_store
-
-
-@pytest.fixture(scope="module")
-def store(real_sources: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return open_store()
 
 
 def ask(store: Any, name: str, **params: str) -> list[dict[str, Any]]:

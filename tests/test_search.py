@@ -15,15 +15,6 @@ HOSTILE = ["(a+)+$", 'x") || true || CONTAINS("a","', "x' } UNION { ?s ?p ?o } #
            "\\", ".*", "_%_", "a" * 100_000, "'''", "\u0000"]
 
 
-@pytest.fixture(scope="module")
-def store(real_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The real data, compiled once for this module into a cache of its own."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MHKG_CACHE", str(tmp_path_factory.mktemp("search-cache")))
-        patch.delenv("MHKG_DATA", raising=False)
-        return open_store()
-
-
 def ids(results: list[dict[str, Any]]) -> list[str]:
     return [r["id"] for r in results]
 

@@ -20,15 +20,6 @@ PROFILE_KEYS = {"id", "iri", "type", "type_label", "label", "aliases", "kind", "
 EVIDENCE_KEYS = {"quote", "locator", "source", "source_label", "cites"}
 
 
-@pytest.fixture(scope="module")
-def store(real_sources: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The real data, compiled once for this module into a cache of its own."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MHKG_CACHE", str(tmp_path_factory.mktemp("show-cache")))
-        patch.delenv("MHKG_DATA", raising=False)
-        return open_store()
-
-
 @pytest.fixture
 def fixture_store(fixture_data: Path) -> Any:
     return open_store(fixture_data)
