@@ -44,7 +44,7 @@ def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
     """``make()``, or, when the data is invalid, every problem reported and exit 1."""
-    from kg.problems import InvalidData
+    from kg.core.problems import InvalidData
 
     try:
         return make()
@@ -56,7 +56,7 @@ def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
 
 
 def resolve_data(data: Path | None) -> Path:
-    from kg.paths import data_dir
+    from kg.core.paths import data_dir
 
     folder = data_dir(data)
     if not folder.is_dir():
@@ -110,7 +110,7 @@ def validate(data: Path | None, fmt: str) -> None:
     Example:
       mhkg validate --data ./my-data
     """
-    from kg.validate import check
+    from kg.data.validate import check
 
     folder = resolve_data(data)
     report = check(folder)
@@ -140,7 +140,7 @@ def build(data: Path | None, out: Path) -> None:
     Example:
       mhkg build -o build/
     """
-    from kg.build import build as build_graph
+    from kg.graph.build import build as build_graph
 
     folder = resolve_data(data)
     report, written = valid_or_exit(lambda: build_graph(folder, out), "nothing written.")
@@ -159,18 +159,46 @@ def stats(data: Path | None, fmt: str) -> None:
     Example:
       mhkg stats --format markdown
     """
-    from kg.build import compile_valid
-    from kg.formatting import render
-    from kg.stats import stats as count
+    from kg.core.formatting import render
+    from kg.graph.build import compile_valid
+    from kg.graph.stats import stats as count
 
     folder = resolve_data(data)
     report = valid_or_exit(lambda: compile_valid(folder))
     click.echo(render(count(report.graph), ["group", "name", "count"], fmt), nl=False)
 
 
+@cli.command("schema")
+@click.option("--markdown", is_flag=True,
+              help="Print the field tables of docs/data-format.md instead.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (replaced atomically); default: print it.")
+def schema_command(markdown: bool, out: Path | None) -> None:
+    """Print the JSON Schema of the data files, for editors that check YAML as you type.
+
+    Generated from the one schema in kg/data/schema.py (the shipped copy is
+    docs/mhkg-data.schema.json). See docs/data-format.md for how to use it in VS Code.
+
+    \b
+    Example:
+      mhkg schema -o mhkg-data.schema.json
+      mhkg schema --markdown
+    """
+    from kg.core.atomic import write_text
+    from kg.data.jsonschema import json_schema_text, markdown_tables
+    from kg.data.ontology import load_ontology
+
+    text = markdown_tables() if markdown else json_schema_text(sorted(load_ontology().relations))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(out, text)
+        click.echo(f"wrote {out}")
+
+
 def load_store(data: Path | None) -> Any:
     """The embedded store for ``data``; invalid data ends the command with its problems."""
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     folder = resolve_data(data)
     return valid_or_exit(lambda: open_store(folder))
@@ -195,12 +223,13 @@ def export(data: Path | None, fmt: str, out: Path) -> None:
       mhkg export --format csv -o facts.csv
       mhkg export --format graphml -o mhkg.graphml
     """
-    from kg.build import cached_graph
-    from kg.export import export as write_export
+    from kg.graph.build import cached_graph
+    from kg.graph.export import export as write_export
 
     store = load_store(data)
     if fmt in ("graphml", "gexf", "dot"):
-        from kg.network import project, write_graph
+        from kg.graph.network import project
+        from kg.views.graph_files import write_graph
 
         write_graph(project(store), fmt, out)
     else:
@@ -217,8 +246,8 @@ def list_queries(fmt: str) -> None:
     Example:
       mhkg queries
     """
-    from kg.formatting import render
-    from kg.queries import all_queries
+    from kg.ask.queries import all_queries
+    from kg.core.formatting import render
 
     rows = [{"name": q.name, "title": q.title, "parameters": ", ".join(
         f"--{p}" + (f" (default {q.parameters[p].default})" if q.parameters[p].default else "")
@@ -238,11 +267,11 @@ def backend_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def make_query_command(query: Any) -> click.Command:
     """A click command for one canned query, with one option per parameter."""
-    from kg.queries import QueryError, effective_parameters
+    from kg.ask.queries import QueryError, effective_parameters
 
     def callback(data: Path | None, fmt: str, backend: str, **given: str | None) -> None:
-        from kg.formatting import render
-        from kg.queries import run
+        from kg.ask.queries import run
+        from kg.core.formatting import render
 
         values = {name.replace("_", "-"): value for name, value in given.items()}
         try:
@@ -298,12 +327,12 @@ class QueryGroup(click.Group):
     """Canned queries as subcommands, loaded only when asked for (keeps --help fast)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from kg.queries import query_names
+        from kg.ask.queries import query_names
 
         return query_names()
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from kg.queries import QueryError, load_query
+        from kg.ask.queries import QueryError, load_query
 
         try:
             return make_query_command(load_query(cmd_name))
@@ -311,8 +340,8 @@ class QueryGroup(click.Group):
             return None
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        from kg.problems import did_you_mean
-        from kg.queries import query_names
+        from kg.ask.queries import query_names
+        from kg.core.problems import did_you_mean
 
         name = args[0] if args else ""
         command = self.get_command(ctx, name)
@@ -348,8 +377,8 @@ def sparql(data: Path | None, fmt: str, query_text: str) -> None:
       mhkg sparql 'SELECT ?s ?label WHERE { ?s a mhkg:Strategy ; rdfs:label ?label }'
       mhkg sparql my-query.rq --format csv
     """
-    from kg.formatting import render
-    from kg.sparql import RefusedQuery, run_sparql
+    from kg.ask.sparql import RefusedQuery, run_sparql
+    from kg.core.formatting import render
 
     path = Path(query_text)
     if "{" not in query_text and path.is_file():
@@ -403,9 +432,9 @@ def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth
       mhkg diagram -o factors.svg --view factors
       mhkg diagram -o scorecard.png --view scorecard
     """
-    from kg.network import NetworkError, project
-    from kg.viz import diagram as draw
-    from kg.viz import output_format
+    from kg.graph.network import NetworkError, project
+    from kg.views.diagram import diagram as draw
+    from kg.views.diagram import output_format
 
     if depth is not None and not focus_id:
         raise UsageProblem("--depth needs --focus ID")
@@ -441,8 +470,8 @@ def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
       mhkg show nsf-mh
       mhkg show louis-appleby --format markdown
     """
-    from kg.show import describe
-    from kg.show_render import render_markdown, render_text, rows
+    from kg.ask.show import describe
+    from kg.views.show_render import render_markdown, render_text, rows
 
     store = load_store(data)
     try:
@@ -458,7 +487,7 @@ def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
 
         click.echo(json.dumps(profile, indent=2, ensure_ascii=False))
     else:
-        from kg.formatting import render
+        from kg.core.formatting import render
 
         columns, flat = rows(profile)
         click.echo(render(flat, columns, "csv"), nl=False)
@@ -484,8 +513,8 @@ def search(data: Path | None, fmt: str, limit: int, types: tuple[str, ...],
       mhkg search NSF-MH
       mhkg search "tide of money"
     """
-    from kg.formatting import render
-    from kg.search import search as find
+    from kg.ask.search import search as find
+    from kg.core.formatting import render
 
     try:
         results = find(load_store(data), " ".join(text), limit=limit, types=list(types) or None)
@@ -619,7 +648,7 @@ def neo4j_status(data: Path | None, uri: str | None, user: str | None, database:
       mhkg neo4j status
       mhkg neo4j status --format json
     """
-    from kg.formatting import render
+    from kg.core.formatting import render
     from kg.neo4j.load import compare, status
 
     graph, _ = local_property_graph(data)
@@ -682,7 +711,7 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
       mhkg cypher 'MATCH (s:Mhkg {slug: $id}) RETURN s.label' -p id=nsf-mh
       mhkg cypher my-query.cypher --format csv
     """
-    from kg.formatting import render
+    from kg.core.formatting import render
     from kg.neo4j.query import RefusedCypher, run_cypher
 
     path = Path(query_text)
@@ -756,9 +785,9 @@ def analyse_patterns(data: Path | None, fmt: str, conditions: str | None, mixed:
       mhkg analyse patterns --conditions money,scrutiny --format markdown
       mhkg analyse patterns --conditions money,scrutiny,leadership --mixed 0 --missing 0
     """
-    from kg.formatting import render
-    from kg.patterns import PatternsError, patterns, table_rows
-    from kg.qca import QcaError
+    from kg.analysis.patterns import PatternsError, patterns, table_rows
+    from kg.analysis.qca import QcaError
+    from kg.core.formatting import render
 
     store = load_store(data)
     try:
@@ -775,7 +804,7 @@ def analyse_patterns(data: Path | None, fmt: str, conditions: str | None, mixed:
             ("columns", "rows"), table_rows(report, table), strict=True))
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        from kg.patterns_render import render_markdown, render_text
+        from kg.analysis.patterns_render import render_markdown, render_text
 
         click.echo((render_text if fmt == "table" else render_markdown)(report, complete),
                    nl=False)
@@ -803,12 +832,12 @@ def analyse_network(data: Path | None, fmt: str, table: str | None, top: int) ->
       mhkg analyse network --table bridges --format markdown
       mhkg analyse network --table actors --top 10 --format csv
     """
-    from kg.analysis_network import measures, render, table_rows
+    from kg.analysis.measures import measures, render, table_rows
 
     result = measures(load_store(data))
     tables = [table] if table else NETWORK_TABLES
     if fmt == "csv" or (fmt == "json" and table):
-        from kg.formatting import render as render_rows
+        from kg.core.formatting import render as render_rows
 
         columns, rows = table_rows(result, table or "actors", top or None)
         click.echo(render_rows(rows, columns, fmt), nl=False)
@@ -852,7 +881,7 @@ def assess_command(data: Path | None, fmt: str, show_template: bool, out: Path |
       mhkg assess draft.yaml
       mhkg assess draft.yaml -o report.html
     """
-    from kg.assess import TEMPLATE, assess, read_draft
+    from kg.analysis.assess import TEMPLATE, assess, read_draft
 
     if show_template:
         click.echo(TEMPLATE, nl=False)
@@ -877,7 +906,7 @@ def assess_command(data: Path | None, fmt: str, show_template: bool, out: Path |
         sys.exit(EXIT_INVALID)
     report = assess(load_store(data), parsed, similar=similar)
     if kind == "html":
-        from kg.assess_render import render_html
+        from kg.analysis.assess_render import render_html
 
         text = render_html(report)
     elif kind == "json":
@@ -885,18 +914,18 @@ def assess_command(data: Path | None, fmt: str, show_template: bool, out: Path |
 
         text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     elif kind == "csv":
-        from kg.assess_render import CSV_COLUMNS, csv_rows
-        from kg.formatting import render
+        from kg.analysis.assess_render import CSV_COLUMNS, csv_rows
+        from kg.core.formatting import render
 
         text = render(csv_rows(report), CSV_COLUMNS, "csv")
     else:
-        from kg.assess_render import render_markdown, render_text
+        from kg.analysis.assess_render import render_markdown, render_text
 
         text = (render_markdown if kind == "markdown" else render_text)(report)
     if out is None:
         click.echo(text, nl=False)
         return
-    from kg.atomic import write_text
+    from kg.core.atomic import write_text
 
     try:
         write_text(out, text)
@@ -929,7 +958,7 @@ def tours_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def build_explorer(data: Path | None, out: Path, tours: Path | None) -> Any:
     """Build the site, turning its problems into clean CLI errors; warnings go to stderr."""
-    from kg.explorer import ContentError, SiteError, build
+    from kg.views.explorer import ContentError, SiteError, build
 
     store = load_store(data)
     try:
@@ -986,7 +1015,7 @@ def explore_serve(data: Path | None, port: int, no_open: bool, tours: Path | Non
     import shutil
     import tempfile
 
-    from kg.explorer.serve import PortInUse, serve
+    from kg.views.explorer.serve import PortInUse, serve
 
     folder = Path(tempfile.mkdtemp(prefix="mhkg-explorer-"))
     try:

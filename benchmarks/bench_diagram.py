@@ -2,7 +2,7 @@
 
 A synthetic graph shaped like the projection (strategies, factors, organisations, people
 and sources; relations and assessments with evidence quotes) is drawn with
-``kg.viz.html.write_html``; the time covers building the node and edge lists, the layout,
+``kg.views.diagram.html.write_html``; the time covers building the node and edge lists, the layout,
 rendering and the atomic write, not building the synthetic graph or importing modules.
 
     python benchmarks/bench_diagram.py [--nodes 10000] [--edges-per-node 1.5] [--repeat 5]
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=1.0, help="seconds; exit 1 above it")
     args = parser.parse_args()
 
-    from kg.viz import html  # imported before timing: import cost is not generation
+    from kg.views.diagram import html  # imported before timing: import cost is not generation
 
     graph = synthetic(args.nodes, args.edges_per_node)
     times = []

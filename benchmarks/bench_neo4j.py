@@ -50,15 +50,15 @@ def main() -> None:
     import pyoxigraph as ox
 
     from benchmarks.synthetic import generate
-    from kg.build import cached_graph
+    from kg.ask.queries import all_queries, run
+    from kg.core.paths import data_dir, ontology_dir
+    from kg.data.ontology import ONTOLOGY_FILE, load_ontology
+    from kg.graph.build import cached_graph
+    from kg.graph.store import load_files
     from kg.neo4j import load as loader
     from kg.neo4j.connect import connect, settings
     from kg.neo4j.mapping import allow_list, map_graph
     from kg.neo4j.query import run as run_neo4j
-    from kg.ontology import ONTOLOGY_FILE, load_ontology
-    from kg.paths import data_dir, ontology_dir
-    from kg.queries import all_queries, run
-    from kg.store import load_files
 
     corpus = ROOT / "benchmarks" / "out" / f"synthetic-{args.triples}.nt"
     if not corpus.exists():
@@ -69,7 +69,7 @@ def main() -> None:
         if os.environ.get("NEO4J_URI"):
             config = settings()
         else:
-            from neo4j_server import Neo4jServer, java_available
+            from tests.neo4j.neo4j_server import Neo4jServer, java_available
 
             if reason := java_available():
                 sys.exit(f"cannot start Neo4j: {reason} (or set NEO4J_URI)")

@@ -57,10 +57,10 @@ def bench_corpus(triples: int) -> None:
     import pyoxigraph as ox
 
     from benchmarks.synthetic import generate
-    from kg.build import cached_graph
-    from kg.paths import data_dir
-    from kg.queries import all_queries, run
-    from kg.store import load_files, persist
+    from kg.ask.queries import all_queries, run
+    from kg.core.paths import data_dir
+    from kg.graph.build import cached_graph
+    from kg.graph.store import load_files, persist
 
     out = ROOT / "benchmarks" / "out" / f"synthetic-{triples}.nt"
     if not out.exists():
@@ -79,9 +79,9 @@ def bench_corpus(triples: int) -> None:
         result = run(query, store, params.get(query.name, {}))
         record(f"query {query.name} ({len(result)} rows)", time.perf_counter() - start, 1.0)
     try:
-        from kg.show import describe
+        from kg.ask.show import describe
     except ImportError:
-        print("  (kg.show not available: show not measured)")
+        print("  (kg.ask.show not available: show not measured)")
     else:
         times = []
         for slug in ("nsf-mh", "louis-appleby", "money", "cmh-2016", "nhwmh-7"):

@@ -61,8 +61,8 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("-o", "--out", type=Path, default=Path("benchmarks/out/synthetic-1m.nt"))
     args = parser.parse_args()
-    from kg.build import cached_graph
-    from kg.paths import data_dir
+    from kg.core.paths import data_dir
+    from kg.graph.build import cached_graph
 
     count = generate(cached_graph(data_dir()), args.out, args.triples)
     print(f"wrote {count:,} triples to {args.out}")

@@ -10,3 +10,14 @@ __version__ = "0.1.0"
 BASE = "https://w3id.org/mhkg/"
 ONTOLOGY_NS = BASE + "ontology#"
 ID_NS = BASE + "id/"
+# The prefixes of every SPARQL text and export (the canned queries, search, the exports).
+PREFIXES = {
+    "mhkg": "https://w3id.org/mhkg/ontology#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}

@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
+import venv
 from pathlib import Path
 
 import pytest
@@ -54,7 +56,7 @@ def fixture_data(tmp_path: Path, fixture_sources: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_sources() -> Path:
     """The real source texts (../shared/sources); skipped, or failed in CI, when absent."""
-    from kg.paths import sources_dir
+    from kg.core.paths import sources_dir
 
     found = sources_dir()
     if found is None or not any(found.glob("*.txt")):
@@ -66,7 +68,7 @@ def real_sources() -> Path:
 @pytest.fixture(scope="session")
 def store(real_sources: Path):
     """The embedded store of the shipped data, compiled once for the whole session."""
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     return open_store()
 
@@ -89,9 +91,32 @@ def run_mhkg(*args: str, env: dict[str, str] | None = None,
 def neo4j_server():
     """One real Neo4j server (see neo4j_server.py) shared by the session's Neo4j tests;
     skipped without Java and Maven (or a cached copy), except in CI, where that fails."""
-    from neo4j_server import Neo4jServer, java_available
+    from tests.neo4j.neo4j_server import Neo4jServer, java_available
 
     if reason := java_available():
         skip_or_fail(f"{reason}: the Neo4j tests need a real server")
     with Neo4jServer() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the mhkg wheel installed; dependencies are borrowed from this one."""
+    base = tmp_path_factory.mktemp("wheel")
+    wheels = base / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", str(wheels), str(ROOT)], check=True, timeout=300)
+    (wheel,) = wheels.glob("mhkg-*.whl")
+    env_dir = base / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    # Dependencies come from the test environment (no network needed); mhkg itself only
+    # from the wheel, which sits first on the path.
+    deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "_mhkg_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                   check=True, timeout=300)
+    return env_dir

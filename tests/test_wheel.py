@@ -4,39 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with the mhkg wheel installed; dependencies are borrowed from this one."""
-    base = tmp_path_factory.mktemp("wheel")
-    wheels = base / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(wheels), str(ROOT)], check=True, timeout=300)
-    (wheel,) = wheels.glob("mhkg-*.whl")
-    env_dir = base / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True).stdout.strip()
-    # Dependencies come from the test environment (no network needed); mhkg itself only
-    # from the wheel, which sits first on the path.
-    deps = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    (Path(site) / "_mhkg_test_deps.pth").write_text("\n".join(sorted(deps)) + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
-                   check=True, timeout=300)
-    return env_dir
 
 
 def run(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -48,7 +20,7 @@ def run(env_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str
 def test_wheel_holds_the_package_data(installed: Path, tmp_path: Path) -> None:
     python = installed / "bin" / "python"
     out = subprocess.run([str(python), "-c",
-                          "import kg, kg.paths as p; print(kg.__file__); "
+                          "import kg, kg.core.paths as p; print(kg.__file__); "
                           "print(p.data_dir()); print(p.ontology_dir()); print(p.queries_dir())"],
                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout.split()
     assert str(installed) in out[0], "kg must be imported from the wheel, not the checkout"

@@ -1,8 +1,8 @@
 """Assessing a draft strategy against the twelve success factors and the strategies before it.
 
 A policy team describes its draft in a small YAML template (:data:`TEMPLATE`, printed by
-``mhkg assess --template``). :func:`read_draft` (:mod:`kg.assess_draft`) reads it strictly,
-reporting every problem in one run as :class:`kg.problems.Problem` (file, line, field,
+``mhkg assess --template``). :func:`read_draft` (:mod:`kg.analysis.assess_draft`) reads it strictly,
+reporting every problem in one run as :class:`kg.core.problems.Problem` (file, line, field,
 message), like the data.
 :func:`assess` then reports, from the graph:
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .assess_draft import TEMPLATE, Draft, read_draft
+from kg.analysis.assess_draft import TEMPLATE, Draft, read_draft
 
 __all__ = ["MAPPING", "TEMPLATE", "Draft", "assess", "read_draft"]
 
@@ -149,7 +149,7 @@ def _fact(profile: dict[str, Any], prop: str) -> dict[str, Any] | None:
 def focus_benchmarks(store: Any, profiles: Any, describe: Any) -> list[dict[str, Any]]:
     """Strategies with a count of actions (canned query ``focus``) that the sources assess
     on focus: the benchmarks a draft's number of actions is compared with."""
-    from .queries import load_query, run
+    from kg.ask.queries import load_query, run
 
     out = []
     for row in run(load_query("focus"), store, {}):
@@ -187,12 +187,12 @@ def _similar(entries: list[dict[str, Any]], profiles: Any) -> list[dict[str, Any
 
 def assess(store: Any, draft: Draft, similar: int = SIMILAR) -> dict[str, Any]:
     """The report on a valid draft (see the module docstring), JSON-ready."""
-    from .patterns import load_profiles
+    from kg.analysis.patterns import load_profiles
 
     if draft.problems:
         raise ValueError(f"{draft.file}: the draft is not valid ({len(draft.problems)} "
                          "problem(s)): read_draft lists them")
-    from .show import describe as describe_entity
+    from kg.ask.show import describe as describe_entity
 
     cache: dict[str, dict[str, Any]] = {}
 

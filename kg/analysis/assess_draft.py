@@ -1,10 +1,10 @@
 """A draft strategy in the assessment template: the template, and reading it strictly.
 
 :data:`TEMPLATE` is what ``mhkg assess --template`` prints. :func:`read_draft` reads a filled-in
-copy with :mod:`kg.yamlfile` (so bad YAML is reported with its line) and reports every problem
-in one run as a :class:`kg.problems.Problem` (file, line, field, message): unknown fields with a
-did-you-mean, wrong types, missing required fields. A field left out is not a problem: it
-means the draft does not say.
+copy with :mod:`kg.data.yamlfile` (so bad YAML is reported with its line) and reports every
+problem in one run as a :class:`kg.core.problems.Problem` (file, line, field, message):
+unknown fields with a did-you-mean, wrong types, missing required fields. A field left out is
+not a problem: it means the draft does not say.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem, did_you_mean
-from .yamlfile import Mapping, YamlError, load
+from kg.core.problems import Problem, did_you_mean
+from kg.data.yamlfile import Mapping, YamlError, load
 
 TEMPLATE = """\
 # A draft mental-health strategy, described for `mhkg assess DRAFT.yaml`.

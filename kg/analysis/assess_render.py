@@ -1,4 +1,5 @@
-"""The assessment of a draft (:func:`kg.assess.assess`) as text, Markdown, CSV rows or HTML.
+"""The assessment of a draft (:func:`kg.analysis.assess.assess`) as text, Markdown, CSV rows
+or HTML.
 
 The HTML page is self-contained (no script, no request: a Content-Security-Policy forbids
 both), rendered by Jinja2 with autoescaping from ``assess_assets/report.html.j2``, so that
@@ -13,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .assess import LACKING
+from kg.analysis.assess import LACKING
 
 WIDTH = 80
 QUOTES_SHOWN = 3  # per polarity in the terminal; the other formats show every quote
@@ -52,7 +53,7 @@ def verdict_text(item: dict[str, Any]) -> str:
 
 # ---- text ---------------------------------------------------------------------------------------
 def render_text(report: dict[str, Any]) -> str:
-    from .formatting import render
+    from kg.core.formatting import render
 
     draft = report["draft"]
     out = [*_wrap(f"Assessment of the draft: {draft['name']}"), *_wrap(f"({draft['file']})"),
@@ -199,7 +200,7 @@ def csv_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 def _template():
     from jinja2 import Environment, StrictUndefined
 
-    text = (resources.files("kg") / "assess_assets" / "report.html.j2").read_text("utf-8")
+    text = (resources.files("kg.analysis") / "assess_assets" / "report.html.j2").read_text("utf-8")
     env = Environment(autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["cite"] = cite

@@ -1,4 +1,4 @@
-"""Network measures on the graph's projection (:mod:`kg.network`): who and what is central.
+"""Network measures on the graph's projection (:mod:`kg.graph.network`): who and what is central.
 
 - **actors**: people, organisations and posts in the actors view (actors linked when they
   worked on the same strategy, plus the relations between actors): the strategies each is
@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .network import ACTOR_TYPES, actors_view, factors_view, project
+from kg.graph.network import ACTOR_TYPES, actors_view, factors_view, project
 
 TABLES = ("actors", "factors", "bridges", "communities")
 COLUMNS = {
@@ -181,7 +181,7 @@ TITLES = {
 
 def render(result: dict[str, Any], fmt: str, tables: list[str], top: int | None = None) -> str:
     """Text or Markdown: each table under its title, with a note on the measures."""
-    from .formatting import render as render_rows
+    from kg.core.formatting import render as render_rows
 
     headers = {"degree_centrality": "degree_c", "betweenness": "between",
                "shared_strategies": "shared strategies"} if fmt == "table" else {}

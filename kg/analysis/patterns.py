@@ -1,4 +1,5 @@
-"""The strategies as cases for crisp-set QCA (:mod:`kg.qca`): which factors go with success.
+"""The strategies as cases for crisp-set QCA (:mod:`kg.analysis.qca`): which factors go with
+success.
 
 The rules, shown in every output:
 
@@ -23,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .problems import did_you_mean
-from .qca import DEFAULT_THRESHOLD, Case, Minimisation, analyse
+from kg.analysis.qca import DEFAULT_THRESHOLD, Case, Minimisation, analyse
+from kg.core.problems import did_you_mean
 
 OUTCOME_OF_VERDICT = {"successful": 1, "successful-in-part": 1, "unsuccessful": 0}
 MIXED_RULES = ("drop", "0", "1")
@@ -60,7 +61,7 @@ def load_profiles(store: Any) -> Profiles:
 
     Where sources disagree (one shows the factor helping, another hindering) the factor
     counts as mixed, and the pair is listed in ``disagreements``."""
-    from .queries import load_query, run
+    from kg.ask.queries import load_query, run
 
     strategies = {r["strategy"]: {"label": r["label"], "verdict": r["verdict"],
                                   "date": r["date"]}

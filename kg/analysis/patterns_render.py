@@ -1,11 +1,11 @@
-"""The QCA report (:func:`kg.patterns.patterns`) as terminal text or Markdown."""
+"""The QCA report (:func:`kg.analysis.patterns.patterns`) as terminal text or Markdown."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
 
-from .formatting import render
+from kg.core.formatting import render
 
 WIDTH = 80
 

@@ -1,6 +1,7 @@
 """Crisp-set Qualitative Comparative Analysis (Ragin): truth table and Boolean minimisation.
 
-Pure and small, with no knowledge of the graph (:mod:`kg.patterns` feeds it the strategies):
+Pure and small, with no knowledge of the graph (:mod:`kg.analysis.patterns` feeds it the
+strategies):
 
 - :func:`truth_table` sorts the cases into the 2**k configurations of k crisp conditions.
   Each observed row has its cases, its consistency (the share of its cases showing the

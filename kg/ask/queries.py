@@ -13,20 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ID_NS
-from .paths import queries_dir
-from .problems import did_you_mean
+from kg import ID_NS, PREFIXES
+from kg.core.paths import queries_dir
+from kg.core.problems import did_you_mean
 
-PREFIXES = {
-    "mhkg": "https://w3id.org/mhkg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dct": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 # pyoxigraph binds a substitution only when its variable is projected: every parameter
 # variable must appear in the SELECT clause (it is not shown unless listed in columns).
 QUERY_FIELDS = {"name", "title", "description", "example", "columns", "table", "headers",

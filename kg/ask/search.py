@@ -20,10 +20,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import ONTOLOGY_NS, schema
-from .problems import did_you_mean
-from .queries import PREFIXES
-from .sources import normalise
+from kg import ONTOLOGY_NS
+from kg.ask.queries import PREFIXES
+from kg.core.problems import did_you_mean
+from kg.data import schema
+from kg.data.sources import normalise
 
 COLUMNS = ("score", "id", "type", "label", "matched", "snippet")  # for a table or csv
 SCORES = {"exact": 100, "prefix": 80, "word": 60, "substring": 40, "quote": 20}

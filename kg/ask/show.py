@@ -1,7 +1,7 @@
 """Profiles of single entities: everything the graph says about one slug, with its evidence.
 
 ``describe(store, slug)`` returns a stable, JSON-able dict (documented below);
-``kg.show_render`` lays it out for a terminal, a Markdown document or a csv/table.
+``kg.views.show_render`` lays it out for a terminal, a Markdown document or a csv/table.
 Every query starts from the bound entity (pyoxigraph substitutions, never text
 pasted into a query), and every list that grows with the corpus (incoming
 relations, a factor's strategies, a source's claims) is capped at ``limit`` items,
@@ -35,9 +35,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from . import ID_NS, ONTOLOGY_NS, schema
-from .problems import did_you_mean
-from .queries import PREFIXES, plain
+from kg import ID_NS, ONTOLOGY_NS
+from kg.ask.queries import PREFIXES, plain
+from kg.core.problems import did_you_mean
+from kg.data import schema
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TWELVE_FACTORS = ID_NS + "framework/twelve-factors"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .queries import PREFIXES, plain
+from kg.ask.queries import PREFIXES, plain
 
 _STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''
                       r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ID_NS, ONTOLOGY_NS, schema
-from .model import Claim, Dataset, Entity, Evidence, Ref, Where
-from .ontology import Ontology
-from .problems import Problem, did_you_mean
-from .sources import SourceText
+from kg import ID_NS, ONTOLOGY_NS
+from kg.core.problems import Problem, did_you_mean
+from kg.data import schema
+from kg.data.model import Claim, Dataset, Entity, Evidence, Ref, Where
+from kg.data.ontology import Ontology
+from kg.data.sources import SourceText
 
 TWELVE_FACTORS = "twelve-factors"
 EDITORS = ID_NS + "agent/mhkg-editors"

@@ -2,7 +2,7 @@
 
 This module knows the YAML shape (see docs/data-format.md) and nothing of RDF:
 :func:`read_data` returns :class:`Entity` objects whose references are still
-slugs; :mod:`kg.compile` resolves them and writes the graph.
+slugs; :mod:`kg.data.compile` resolves them and writes the graph.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
-from .problems import Problem, did_you_mean
-from .yamlfile import Mapping, YamlError, load
+from kg.core.problems import Problem, did_you_mean
+from kg.data import schema
+from kg.data.yamlfile import Mapping, YamlError, load
 
 
 @dataclass
@@ -416,7 +416,7 @@ class _Reader:
             evidence = self.evidence(iwhere, item, default_source)
             if target is not None and evidence:
                 note = item.get("note")
-                # The predicate is checked against the ontology in kg.compile.
+                # The predicate is checked against the ontology in kg.data.compile.
                 entity.claims.append(Claim("relation:" + predicate, target, evidence, pwhere,
                                            basis, note if isinstance(note, str) else None))
 

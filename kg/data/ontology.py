@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import ONTOLOGY_NS
-from .paths import ontology_dir
+from kg import ONTOLOGY_NS
+from kg.core.paths import ontology_dir
 
 ONTOLOGY_FILE = "mhkg.ttl"
 SHAPES_FILE = "shapes.ttl"

@@ -1,4 +1,4 @@
-"""Validating data: structure (kg.model), references and quotes (kg.compile), then SHACL.
+"""Validating data: structure (kg.data.model), references and quotes (kg.data.compile), then SHACL.
 
 :func:`check` runs every check and returns all problems in one list, so that a
 historian can fix them all in one pass.
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .compile import Compiled, compile_dataset
-from .model import Dataset, read_data
-from .ontology import load_ontology, ontology_graph, shapes_graph
-from .paths import ontology_dir, sources_dir
-from .problems import Problem
+from kg.core.paths import ontology_dir, sources_dir
+from kg.core.problems import Problem
+from kg.data.compile import Compiled, compile_dataset
+from kg.data.model import Dataset, read_data
+from kg.data.ontology import load_ontology, ontology_graph, shapes_graph
 
 
 @dataclass
@@ -52,7 +52,7 @@ def shacl_problems(graph: Any, dataset: Dataset) -> list[Problem]:
     import pyshacl
     from rdflib import Namespace
 
-    from . import ONTOLOGY_NS
+    from kg import ONTOLOGY_NS
 
     # Validate the data together with the ontology: the shapes use its class
     # hierarchy and its list of evidenced properties.

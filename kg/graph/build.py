@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from . import __version__
-from .atomic import write_bytes
-from .paths import cache_dir, ontology_dir
-from .problems import InvalidData
-from .validate import Report, check
+from kg import __version__
+from kg.core.atomic import write_bytes
+from kg.core.paths import cache_dir, ontology_dir
+from kg.core.problems import InvalidData
+from kg.data.validate import Report, check
 
 GRAPH_TTL = "graph.ttl"
 GRAPH_NT = "graph.nt"

@@ -1,7 +1,7 @@
 """Exporting the compiled graph: Turtle, N-Triples, JSON-LD, and a CSV of facts with evidence.
 
-Every export is written atomically (see kg.atomic). Graph formats for Gephi and
-Graphviz (GraphML, GEXF, DOT) are in kg.network.
+Every export is written atomically (see kg.core.atomic). Graph formats for Gephi and
+Graphviz (GraphML, GEXF, DOT) are in kg.graph.network.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from . import ID_NS, ONTOLOGY_NS
-from .atomic import write_bytes, write_text
+from kg import ID_NS, ONTOLOGY_NS
+from kg.core.atomic import write_bytes, write_text
 
 RDF_FORMATS = ("ttl", "nt", "jsonld")
 CSV_COLUMNS = ["subject", "subject_label", "predicate", "object", "object_label", "quote",
@@ -67,7 +67,7 @@ def _predicate(term: Any) -> str:
 
 
 def fact_rows(store: Any) -> list[dict[str, str]]:
-    from .queries import PREFIXES
+    from kg import PREFIXES
 
     rows = []
     solutions = [solution for pattern in FACT_PATTERNS

@@ -1,4 +1,4 @@
-"""The graph as a network: a networkx projection of the RDF store, its views, and graph files.
+"""The graph as a network: a networkx projection of the RDF store, its views, centrality.
 
 ``project(store)`` turns the compiled graph into a ``networkx.MultiDiGraph`` whose
 nodes are the entities (keyed by slug, with ``label``, ``type``, ``kind`` and dates)
@@ -14,23 +14,21 @@ and whose edges are the facts between them, each with its first piece of evidenc
 
 Views narrow it: :func:`factors_view`, :func:`actors_view`, :func:`focus` and
 :func:`keep_types`; :func:`select` applies them as the ``diagram`` command does.
-:func:`write_graph` writes GraphML, GEXF (for Gephi) or DOT (for Graphviz).
+The graph files (GraphML, GEXF for Gephi, DOT for Graphviz) are written by
+:mod:`kg.views.graph_files`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from . import ID_NS, ONTOLOGY_NS
-from .atomic import atomic_path, write_text
-from .problems import did_you_mean
+from kg import ID_NS, ONTOLOGY_NS
+from kg.core.problems import did_you_mean
 
 VIEWS = ("whole", "factors", "actors")
 STATIC_VIEWS = ("timeline", "scorecard")
 SIZE_MEASURES = ("degree", "betweenness")
-GRAPH_FORMATS = ("graphml", "gexf", "dot")
 ACTOR_TYPES = ("Person", "Organisation", "Role")
 # Above this many nodes a diagram needs a narrower selection, or force.
 MAX_NODES = 5000
@@ -280,7 +278,7 @@ def focus(graph: Any, node: str, depth: int = 1):
 
 def type_names(graph: Any) -> dict[str, str]:
     """Accepted spellings (lower case) of node types -> the type: ``strategy``, ``factor``..."""
-    from .schema import TYPE_PATHS
+    from kg.data.schema import TYPE_PATHS
 
     names = {"actor": "Actor", "actors": "Actor", "people": "Person", "post": "Role",
              "organization": "Organisation", "successfactor": "SuccessFactor",
@@ -292,7 +290,7 @@ def type_names(graph: Any) -> dict[str, str]:
 
 
 def _preferred(type_name: str) -> str:
-    from .schema import TYPE_PATHS
+    from kg.data.schema import TYPE_PATHS
 
     return TYPE_PATHS.get(type_name, type_name.lower())
 
@@ -376,65 +374,3 @@ def add_centrality(graph: Any, measure: str = "degree") -> None:
     for node, value in centrality(graph, measure).items():
         graph.nodes[node][measure] = round(value, 6)
     graph.graph["size_by"] = measure
-
-
-# ---- graph files ----------------------------------------------------------------------------
-def _plain(graph: Any):
-    """A copy whose attributes are all strings, numbers or booleans (GraphML/GEXF need that)."""
-    import networkx as nx
-
-    def clean(data: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in data.items() if isinstance(v, str | int | float | bool)}
-
-    out = nx.MultiDiGraph()
-    out.graph.update(clean(graph.graph))
-    out.add_nodes_from((n, clean(d)) for n, d in graph.nodes(data=True))
-    out.add_edges_from((u, v, k, clean(d)) for u, v, k, d in graph.edges(keys=True, data=True))
-    return out
-
-
-def _dot_quote(value: Any) -> str:
-    if isinstance(value, bool):
-        value = str(value).lower()
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + text.replace("\r", "").replace("\n", "\\n") + '"'
-
-
-def to_dot(graph: Any) -> str:
-    """The graph in Graphviz DOT, every attribute quoted and escaped."""
-    from .viz.style import edge_colour, node_style
-
-    def attrs(data: dict[str, Any]) -> str:
-        return ", ".join(f"{_dot_quote(k)}={_dot_quote(v)}" for k, v in data.items())
-
-    lines = ["digraph mhkg {",
-             '  graph [overlap="false", splines="true", fontname="Helvetica"];',
-             '  node [style="filled", fontname="Helvetica", fontsize="10"];',
-             '  edge [fontname="Helvetica", fontsize="8"];']
-    plain = _plain(graph)
-    for node, data in plain.nodes(data=True):
-        style = node_style(data.get("type", ""))
-        extra = {"fillcolor": style.colour, "shape": style.dot_shape}
-        lines.append(f"  {_dot_quote(node)} [{attrs({**data, **extra})}];")
-    for u, v, key, data in plain.edges(keys=True, data=True):
-        extra = {"key": key, "color": edge_colour(data)}
-        lines.append(f"  {_dot_quote(u)} -> {_dot_quote(v)} [{attrs({**data, **extra})}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def write_graph(graph: Any, fmt: str, out: Path) -> None:
-    """Write ``graph`` as GraphML, GEXF or DOT to ``out``, atomically, in UTF-8."""
-    import networkx as nx
-
-    if fmt == "dot":
-        write_text(out, to_dot(graph))
-        return
-    if fmt not in GRAPH_FORMATS:
-        raise NetworkError(f"unknown graph format {fmt!r}{did_you_mean(fmt, GRAPH_FORMATS)}")
-    plain = _plain(graph)
-    with atomic_path(out) as tmp:
-        if fmt == "graphml":
-            nx.write_graphml(plain, tmp, encoding="utf-8")
-        else:
-            nx.write_gexf(plain, tmp, encoding="utf-8")

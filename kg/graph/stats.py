@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ONTOLOGY_NS
+from kg import ONTOLOGY_NS
 
 CLASSES = ["Strategy", "SuccessFactor", "Framework", "FrameworkElement", "Organisation",
            "Person", "Role", "Source", "Recommendation", "Comparator", "Assessment",

@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .build import cached_graph
-from .ontology import ONTOLOGY_FILE
-from .paths import data_dir, ontology_dir
+from kg.core.paths import data_dir, ontology_dir
+from kg.data.ontology import ONTOLOGY_FILE
+from kg.graph.build import cached_graph
 
 
 def open_store(data: Path | None = None) -> Any:
     """An in-memory pyoxigraph Store of the (validated) data and the ontology.
 
-    Raises kg.problems.InvalidData when the data is not valid.
+    Raises kg.core.problems.InvalidData when the data is not valid.
     """
     import pyoxigraph as ox
 

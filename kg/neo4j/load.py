@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from .mapping import (
+from kg.neo4j.mapping import (
     ASSESSMENT_KEY,
     ASSESSMENT_TYPES,
     BASE_LABEL,

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import ONTOLOGY_NS
-from ..ontology import Ontology
+from kg import ONTOLOGY_NS
+from kg.data.ontology import Ontology
 
 MAPPING_VERSION = "1"
 BASE_LABEL = "Mhkg"  # every node mhkg loads; wipe and status touch only these
@@ -194,7 +194,7 @@ def _vocabulary(ontology_ttl: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def map_graph(nt_path: Path, ontology: Ontology, ontology_ttl: Path) -> PropertyGraph:
-    """Map a compiled N-Triples graph (as ``kg.build.cached_graph`` writes it)."""
+    """Map a compiled N-Triples graph (as ``kg.graph.build.cached_graph`` writes it)."""
     import pyoxigraph as ox
 
     allowed = allow_list(ontology)
@@ -340,10 +340,10 @@ def _assessment_link(iri: str, p: dict[str, list[Any]], props: dict[str, Any],
 
 
 def map_data(data: Path) -> tuple[PropertyGraph, AllowList]:
-    """The property graph of a data folder (validated; raises kg.problems.InvalidData)."""
-    from ..build import cached_graph
-    from ..ontology import ONTOLOGY_FILE, load_ontology
-    from ..paths import ontology_dir
+    """The property graph of a data folder (validated; raises kg.core.problems.InvalidData)."""
+    from kg.core.paths import ontology_dir
+    from kg.data.ontology import ONTOLOGY_FILE, load_ontology
+    from kg.graph.build import cached_graph
 
     ontology = load_ontology()
     graph = map_graph(cached_graph(data), ontology, ontology_dir() / ONTOLOGY_FILE)

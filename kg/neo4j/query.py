@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..queries import CannedQuery, QueryError, checked_values
-from .mapping import BASE_LABEL, META_LABEL
+from kg.ask.queries import CannedQuery, QueryError, checked_values
+from kg.neo4j.mapping import BASE_LABEL, META_LABEL
 
 
 class NotLoaded(Exception):
@@ -72,7 +72,7 @@ def _entity_slugs(driver: Any, types: list[str], database: str | None) -> list[s
 
 def run(query: CannedQuery, driver: Any, given: dict[str, str | None],
         database: str | None = None) -> list[dict[str, Any]]:
-    """Run a canned query's Cypher; rows keyed by its columns, like kg.queries.run."""
+    """Run a canned query's Cypher; rows keyed by its columns, like kg.ask.queries.run."""
     if not query.cypher:
         raise QueryError(f"query {query.name!r} has no Cypher version")
     check_loaded(driver, database)

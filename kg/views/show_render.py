@@ -1,11 +1,11 @@
-"""Laying out an entity profile (see kg.show) for a terminal, Markdown, or csv/table rows."""
+"""Laying out an entity profile (see kg.ask.show) for a terminal, Markdown, or csv/table rows."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
 
-from .formatting import clip
+from kg.core.formatting import clip
 
 
 def _shown(value: Any, value_label: str | None) -> str:

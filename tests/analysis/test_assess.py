@@ -1,5 +1,6 @@
-"""Assessing a draft strategy (kg.assess): the template, strict validation, and the report on
-the real data (factor by factor, similar strategies, lessons with quotes, recommendations)."""
+"""Assessing a draft strategy (kg.analysis.assess): the template, strict validation, and the
+report on the real data (factor by factor, similar strategies, lessons with quotes,
+recommendations)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kg.assess import MAPPING, TEMPLATE, read_draft
+from kg.analysis.assess import MAPPING, TEMPLATE, read_draft
 from tests.conftest import FIXTURES, run_mhkg
 
 DRAFTS = FIXTURES / "assess"
@@ -26,7 +27,7 @@ def draft_file(tmp_path: Path, text: str) -> Path:
 
 
 def report_for(store: Any, path: Path) -> dict[str, Any]:
-    from kg.assess import assess
+    from kg.analysis.assess import assess
 
     draft = read_draft(path)
     assert draft.problems == []
@@ -192,7 +193,7 @@ def test_usage_errors(real_sources: Any, tmp_path: Path) -> None:
 
 
 def test_readme_shows_real_output(real_sources: Any) -> None:
-    from tests.test_qca import readme_block
+    from tests.analysis.test_qca import readme_block
 
     result = run_mhkg("assess", "tests/fixtures/assess/no-money-no-support.yaml")
     excerpt = readme_block("<!-- assess -->")

@@ -1,4 +1,4 @@
-"""Network measures (kg.analysis_network) on the real data: centrality, bridges, communities."""
+"""Network measures (kg.analysis.measures) on the real data: centrality, bridges, communities."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from tests.conftest import run_mhkg
 
 @pytest.fixture(scope="module")
 def result(real_sources: Any) -> dict[str, Any]:
-    from kg.analysis_network import measures
-    from kg.store import open_store
+    from kg.analysis.measures import measures
+    from kg.graph.store import open_store
 
     return measures(open_store())
 
@@ -91,7 +91,7 @@ def test_cli_tables(real_sources: Any) -> None:
 
 
 def test_readme_shows_real_output(real_sources: Any) -> None:
-    from tests.test_qca import readme_block
+    from tests.analysis.test_qca import readme_block
 
     result = run_mhkg("analyse", "network", "--table", "bridges")
     assert readme_block("<!-- analyse-network -->") == result.stdout

@@ -1,5 +1,6 @@
-"""Crisp-set QCA (kg.qca, kg.patterns): a published worked example, small cases checked by
-hand and by brute force, logical remainders, and the rules for mixed and missing factors."""
+"""Crisp-set QCA (kg.analysis.qca, kg.analysis.patterns): a published worked example, small
+cases checked by hand and by brute force, logical remainders, and the rules for mixed and
+missing factors."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from kg.qca import (
+from kg.analysis.qca import (
     Case,
     Implicant,
     QcaError,
@@ -185,9 +186,9 @@ def test_cyclic_chart_has_two_equally_minimal_covers() -> None:
 
 
 def test_large_charts_fall_back_to_a_greedy_cover(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kg.qca
+    import kg.analysis.qca
 
-    monkeypatch.setattr(kg.qca, "MAX_COMBINATIONS", 3)
+    monkeypatch.setattr(kg.analysis.qca, "MAX_COMBINATIONS", 3)
     columns = frozenset({0, 1, 2, 5, 6, 7})
     primes = prime_implicants(columns, 3)
     chart = {p: frozenset(m for m in columns if p.covers(m)) for p in primes}
@@ -255,7 +256,7 @@ def test_bad_input_is_refused() -> None:
 
 # ---- the strategies as cases: rules for mixed and missing (real data) ----------------------
 def test_rules_for_mixed_and_missing(store: Any) -> None:
-    from kg.patterns import patterns
+    from kg.analysis.patterns import patterns
 
     report = patterns(store, "money,scrutiny")
     assert [c["id"] for c in report["cases"]] == ["iapt", "bradley-report", "nhwmh"]
@@ -274,7 +275,7 @@ def test_rules_for_mixed_and_missing(store: Any) -> None:
 
 
 def test_real_data_solution_and_warnings(store: Any) -> None:
-    from kg.patterns import patterns
+    from kg.analysis.patterns import patterns
 
     report = patterns(store, "money,scrutiny")
     rows = {r["row"]: r for r in report["truth_table"]}
@@ -294,7 +295,7 @@ def test_real_data_solution_and_warnings(store: Any) -> None:
 
 
 def test_default_conditions_keep_the_most_cases(store: Any) -> None:
-    from kg.patterns import patterns
+    from kg.analysis.patterns import patterns
 
     report = patterns(store)
     assert report["conditions_chosen_by"] == "default"
@@ -306,7 +307,7 @@ def test_default_conditions_keep_the_most_cases(store: Any) -> None:
 
 
 def test_failure_outcome_is_the_negation(store: Any) -> None:
-    from kg.patterns import patterns
+    from kg.analysis.patterns import patterns
 
     report = patterns(store, "money", outcome="failure")
     [solution] = report["solutions"]["conservative"]["solutions"]

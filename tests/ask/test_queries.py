@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kg.queries import QueryError, all_queries, load_query, query_names, run
+from kg.ask.queries import QueryError, all_queries, load_query, query_names, run
 
 
 def ask(store: Any, name: str, **params: str) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Finding entities (kg.search): the real bundled data and the small fixture data set."""
+"""Finding entities (kg.ask.search): the real bundled data and the small fixture data set."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kg.search import fold, has_word, search, snippet_of
-from kg.store import open_store
+from kg.ask.search import fold, has_word, search, snippet_of
+from kg.graph.store import open_store
 
 HOSTILE = ["(a+)+$", 'x") || true || CONTAINS("a","', "x' } UNION { ?s ?p ?o } #",
            "\\", ".*", "_%_", "a" * 100_000, "'''", "\u0000"]

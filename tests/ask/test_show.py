@@ -1,4 +1,4 @@
-"""Entity profiles (kg.show): the real bundled data and the small fixture data set."""
+"""Entity profiles (kg.ask.show): the real bundled data and the small fixture data set."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from kg.queries import PREFIXES
-from kg.show import NOT_DISCUSSED, describe
-from kg.show_render import render_markdown, render_text, rows
-from kg.store import open_store
+from kg.ask.queries import PREFIXES
+from kg.ask.show import NOT_DISCUSSED, describe
+from kg.graph.store import open_store
+from kg.views.show_render import render_markdown, render_text, rows
 
 PROFILE_KEYS = {"id", "iri", "type", "type_label", "label", "aliases", "kind", "note",
                 "attributes", "facts", "mentioned_by", "assessments", "addressed_by", "funding",

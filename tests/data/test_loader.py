@@ -8,7 +8,7 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg import ID_NS, ONTOLOGY_NS
-from kg.validate import check
+from kg.data.validate import check
 
 M = Namespace(ONTOLOGY_NS)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from kg.paths import data_dir
-from kg.sources import normalise
-from kg.validate import Report, check
+from kg.core.paths import data_dir
+from kg.data.sources import normalise
+from kg.data.validate import Report, check
 
 STRATEGIES = ["nsf-mh", "nhs-plan", "nsf-cyp", "dre", "iapt", "cyp-iapt", "bradley-report",
               "nhwmh", "nhwmh-implementation-framework", "crisis-care-concordat",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.validate import check
+from kg.data.validate import check
 from tests.conftest import run_mhkg
 
 

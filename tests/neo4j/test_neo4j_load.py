@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
+from kg.core.paths import data_dir
 from kg.neo4j import load as loader
 from kg.neo4j.connect import connect, settings
 from kg.neo4j.load import compare, load, status, wipe
 from kg.neo4j.mapping import map_data
-from kg.paths import data_dir
 from tests.conftest import ROOT, neo4j_env, run_mhkg
 
 pytestmark = pytest.mark.slow

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from kg.core.paths import data_dir
+from kg.data.ontology import load_ontology
 from kg.neo4j.load import node_job, relationship_job
 from kg.neo4j.mapping import MappingError, allow_list, map_data
-from kg.ontology import load_ontology
-from kg.paths import data_dir
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from kg.ask.queries import QueryError, load_query, query_names, run
+from kg.core.paths import data_dir
 from kg.neo4j.connect import connect, settings
 from kg.neo4j.load import load
 from kg.neo4j.mapping import map_data
 from kg.neo4j.query import run as run_neo4j
-from kg.paths import data_dir
-from kg.queries import QueryError, load_query, query_names, run
 from tests.conftest import neo4j_env, run_mhkg
 
 pytestmark = pytest.mark.slow
@@ -82,7 +82,7 @@ def test_every_canned_query_gives_the_same_answers_on_both_backends(
 
 
 def _every_value(name: str, param: str, store: Any) -> list[str]:
-    from kg.queries import entity_slugs
+    from kg.ask.queries import entity_slugs
 
     return sorted(entity_slugs(store, load_query(name).parameters[param].types))
 

@@ -10,7 +10,8 @@ import os
 import socket
 
 import pytest
-from neo4j_server import NEO4J_VERSION, Neo4jServer, java_available
+
+from tests.neo4j.neo4j_server import NEO4J_VERSION, Neo4jServer, java_available
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

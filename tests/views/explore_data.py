@@ -33,8 +33,8 @@ steps:
 
 def build_real(out: Path) -> Any:
     """The explorer of the shipped data (quotes checked when the sources are here)."""
-    from kg.explorer import build
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.views.explorer import build
 
     return build(open_store(), out)
 
@@ -42,8 +42,8 @@ def build_real(out: Path) -> Any:
 def build_hostile(root: Path) -> Any:
     """The explorer of a fixture copy whose labels, an alias and a quote are hostile HTML,
     with a tour (in ``root/tours``) that shows them."""
-    from kg.explorer import build
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.views.explorer import build
 
     data, sources = write_hostile(root / "hostile-data")
     assert HREF_QUOTE in (sources / "mini-review.txt").read_text(encoding="utf-8")

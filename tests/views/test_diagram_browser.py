@@ -8,7 +8,6 @@ kept under test-artifacts/.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +15,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.viz import diagram
-from tests.conftest import ROOT, skip_or_fail
+from kg.views.diagram import diagram
 from tests.diagram_data import (
     HREF_ALIAS,
     HREF_QUOTE,
@@ -26,30 +24,12 @@ from tests.diagram_data import (
     fixture_graph,
     hostile_graph,
 )
+from tests.views.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path(os.environ.get("MHKG_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE_TITLE = f"{IMG} {SCRIPT}"
-LARGE = 600  # above kg.viz.html.PHYSICS_LIMIT: precomputed layout, physics off
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("the playwright package is not installed (pip install playwright)")
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium, "
-                     "or set MHKG_CHROMIUM)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+LARGE = 600  # above kg.views.diagram.html.PHYSICS_LIMIT: precomputed layout, physics off
 
 
 def large_graph() -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.viz import diagram, html
+from kg.views.diagram import diagram, html
 from tests.diagram_data import HREF_QUOTE, IMG, SCRIPT, fixture_graph, hostile_graph
 
 
@@ -103,7 +103,7 @@ def test_written_as_utf8_atomically(graph: Any, tmp_path: Path,
 
 
 def test_size_by_centrality(graph: Any) -> None:
-    from kg.network import add_centrality
+    from kg.graph.network import add_centrality
 
     g = graph.copy()
     add_centrality(g, "degree")

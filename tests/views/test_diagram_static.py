@@ -9,9 +9,9 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg import network
-from kg.network import NetworkError
-from kg.viz import diagram, static
+from kg.graph import network
+from kg.graph.network import NetworkError
+from kg.views.diagram import diagram, static
 from tests.conftest import run_mhkg
 from tests.diagram_data import DOLLAR, FIXTURES, IMG, SCRIPT, fixture_graph, hostile_graph
 

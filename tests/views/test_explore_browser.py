@@ -21,8 +21,8 @@ import pytest
 
 from tests.conftest import skip_or_fail
 from tests.diagram_data import HREF_ALIAS, HREF_QUOTE, IMG, SCRIPT
-from tests.explore_data import build_hostile, build_real
-from tests.test_diagram_browser import ARTIFACTS, browser  # noqa: F401 (a fixture)
+from tests.views.conftest import ARTIFACTS
+from tests.views.explore_data import build_hostile, build_real
 
 pytestmark = pytest.mark.slow
 
@@ -177,8 +177,8 @@ def test_search_finds_appleby_from_the_header_of_any_page(real: Path, site: Any)
 @pytest.mark.parametrize("text", ["Appleby", "NSF-MH", "tide of money", "nimhe", "Money",
                                   "parity", "mind", "2004", "Té Pou", "  IMPLEMENTATION  "])
 def test_browser_search_ranks_as_mhkg_search_does(real: Path, site: Any, text: str) -> None:
-    from kg.search import search
-    from kg.store import open_store
+    from kg.ask.search import search
+    from kg.graph.store import open_store
 
     expected = [r["id"] for r in search(open_store(), text, limit=50)]
     s = site(real)

@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 
-from kg.explorer import ContentError, SiteError, content
-from kg.explorer.site import CSP, MARKER, write_site
+from kg.views.explorer import ContentError, SiteError, content
+from kg.views.explorer.site import CSP, MARKER, write_site
 from tests.conftest import ROOT, run_mhkg
 from tests.diagram_data import HREF_ALIAS, HREF_QUOTE, IMG, SCRIPT
-from tests.explore_data import build_hostile, build_real, parse, target
-from tests.test_wheel import installed  # noqa: F401 (a fixture: a venv with the wheel)
+from tests.views.explore_data import build_hostile, build_real, parse, target
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +39,9 @@ def html_files(site: Path) -> list[Path]:
 
 
 def test_every_entity_query_and_tour_step_has_a_page(real: tuple[Path, Any]) -> None:
-    from kg.explorer.collect import collect
-    from kg.queries import query_names
-    from kg.store import open_store
+    from kg.ask.queries import query_names
+    from kg.graph.store import open_store
+    from kg.views.explorer.collect import collect
 
     site, built = real
     assert built.warnings == []  # every shipped tour and lesson fits the shipped data
@@ -201,9 +200,9 @@ def test_malformed_tours_are_errors_naming_file_and_place(tmp_path: Path, name: 
 
 
 def test_tours_that_do_not_fit_the_data_are_left_out_with_a_warning(tmp_path: Path) -> None:
-    from kg.explorer.collect import collect
-    from kg.explorer.site import render_site
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.views.explorer.collect import collect
+    from kg.views.explorer.site import render_site
 
     write(tmp_path, "ok.yaml", "title: Fine\nsummary: S\norder: 0\n" + GOOD_STEP)
     write(tmp_path, "typo.yaml", "title: T\nsummary: S\nsteps:\n  - {title: One, narration: x,"
@@ -306,7 +305,7 @@ def test_cli_serve_prints_its_address_serves_and_stops_on_ctrl_c(fixture_data: P
 
 
 def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
-    from kg.explorer.serve import PortInUse, make_server
+    from kg.views.explorer.serve import PortInUse, make_server
 
     first = make_server(tmp_path, 0)
     try:
@@ -317,8 +316,8 @@ def test_serve_reports_a_port_in_use(tmp_path: Path) -> None:
 
 
 def test_the_readme_tour_example_builds(tmp_path: Path) -> None:
-    from kg.explorer.collect import collect
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.views.explorer.collect import collect
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("# my-tours/crisis-care.yaml")

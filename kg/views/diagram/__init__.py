@@ -1,5 +1,5 @@
-"""Diagrams of the network: interactive HTML (:mod:`kg.viz.html`) and static SVG/PNG/PDF
-(:mod:`kg.viz.static`), with one look (:mod:`kg.viz.style`).
+"""Diagrams of the network: interactive HTML (:mod:`kg.views.diagram.html`) and static SVG/PNG/PDF
+(:mod:`kg.views.diagram.static`), with one look (:mod:`kg.views.diagram.style`).
 
 :func:`diagram` is what ``mhkg diagram`` calls: it selects the view, checks the size,
 sizes nodes by centrality if asked, and writes the file its suffix names.
@@ -24,7 +24,7 @@ class Drawn:
 
 
 def output_format(out: Path) -> str:
-    from ..network import NetworkError
+    from kg.graph.network import NetworkError
 
     fmt = OUTPUT_SUFFIXES.get(Path(out).suffix.lower())
     if fmt is None:
@@ -54,12 +54,12 @@ def default_title(graph: Any) -> str:
 def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None,
             depth: int = 1, types: str | list[str] | tuple[str, ...] | None = None,
             size_by: str | None = None, force: bool = False, title: str | None = None) -> Drawn:
-    """Draw a view of the projected graph (see kg.network.project) to ``out``.
+    """Draw a view of the projected graph (see kg.graph.network.project) to ``out``.
 
-    Raises kg.network.NetworkError for an unknown view, id or type, a view that the
+    Raises kg.graph.network.NetworkError for an unknown view, id or type, a view that the
     format cannot show, or (without ``force``) too many nodes.
     """
-    from ..network import STATIC_VIEWS, NetworkError, add_centrality, check_size, select
+    from kg.graph.network import STATIC_VIEWS, NetworkError, add_centrality, check_size, select
 
     fmt = output_format(out)
     if view in STATIC_VIEWS:
@@ -68,7 +68,7 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
         if focus or types or size_by:
             raise NetworkError(f"the {view} view shows every strategy: --focus, --types and "
                                "--size-by do not apply to it")
-        from . import static
+        from kg.views.diagram import static
 
         graph = graph.copy()
         graph.graph["view"] = view
@@ -80,11 +80,11 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
     if size_by:
         add_centrality(selected, size_by)
     if fmt == "html":
-        from .html import write_html
+        from kg.views.diagram.html import write_html
 
         write_html(selected, out, title, size_by)
     else:
-        from . import static
+        from kg.views.diagram import static
 
         static.save(static.network_figure(selected, title or default_title(selected), size_by),
                     out)

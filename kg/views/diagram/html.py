@@ -12,7 +12,7 @@ CDNs, switches to an ``innerHTML`` popup when a title contains ``href``, writes
 - all data travels as one JSON block with ``<``, ``>`` and ``&`` escaped, and every
   tooltip is turned into a DOM element with ``textContent``, so nothing from the data
   is ever parsed as HTML; the rest of the page is rendered by Jinja2 with autoescaping;
-- the file is written as UTF-8, atomically (kg.atomic).
+- the file is written as UTF-8, atomically (kg.core.atomic).
 
 A page that belongs to a site (the explorer) passes ``node_links`` (node id -> a relative
 URL: clicking the node opens it) and ``nav`` (links shown above the title); both are off by
@@ -30,10 +30,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text
-from . import default_title
-from .layout import quick_layout
-from .style import edge_colour, edge_meaning, node_style
+from kg.core.atomic import write_text
+from kg.views.diagram import default_title
+from kg.views.diagram.layout import quick_layout
+from kg.views.diagram.style import edge_colour, edge_meaning, node_style
 
 PHYSICS_LIMIT = 500  # above this many nodes: precomputed layout, physics off
 EDGE_LABEL_LIMIT = 150  # edges show their label only in diagrams this small
@@ -43,7 +43,7 @@ VIS_FILES = ("vis-network.min.js", "vis-network.min.css")
 
 @cache
 def asset(name: str) -> str:
-    return (resources.files("kg.viz") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("kg.views.diagram") / "assets" / name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

@@ -16,9 +16,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_bytes
-from .layout import static_layout
-from .style import (
+from kg.core.atomic import write_bytes
+from kg.views.diagram.layout import static_layout
+from kg.views.diagram.style import (
     POLARITY_COLOURS,
     VERDICT_COLOURS,
     VERDICT_TEXT,

@@ -1,9 +1,9 @@
 """The explorer: a static, offline web site over the graph, for new civil servants.
 
 ``build(store, out)`` writes it: a home page, a timeline, a page per entity (from
-:func:`kg.show.describe`, with the evidence of every fact), a page per canned query, the
+:func:`kg.ask.show.describe`, with the evidence of every fact), a page per canned query, the
 twelve factors and their scorecard, guided tours (data: ``tours/*.yaml``), the interactive
-network (:mod:`kg.viz.html`, whose nodes open their pages) and an in-browser search.
+network (:mod:`kg.views.diagram.html`, whose nodes open their pages) and an in-browser search.
 
 The pieces: :mod:`.collect` reads the store once; :mod:`.views` shapes each page's data;
 :mod:`.content` loads and checks the tours and the home page's lessons; :mod:`.drawings`
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import ContentError
-from .site import SiteError
+from kg.views.explorer.content import ContentError
+from kg.views.explorer.site import SiteError
 
 __all__ = ["Built", "ContentError", "SiteError", "build"]
 
@@ -44,9 +44,9 @@ def build(store: Any, out: Path, tours: Path | None = None) -> Built:
     folder that holds something other than a previous build; tours or lessons that refer to
     ids or quotes not in this graph are left out, with a warning each.
     """
-    from . import content
-    from .collect import collect
-    from .site import render_site, write_site
+    from kg.views.explorer import content
+    from kg.views.explorer.collect import collect
+    from kg.views.explorer.site import render_site, write_site
 
     started = time.perf_counter()
     found_tours = content.load_tours(content.shipped("tours"), tours)

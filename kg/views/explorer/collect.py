@@ -1,7 +1,7 @@
 """What the explorer shows, read once from the store: profiles, evidence, queries, counts.
 
 :func:`collect` turns the embedded store into a :class:`Graph` the pages are rendered
-from. Every entity gets its full profile from :func:`kg.show.describe` (no caps), every
+from. Every entity gets its full profile from :func:`kg.ask.show.describe` (no caps), every
 canned query is run with its default (or example) parameters, and every piece of
 evidence is indexed by its quote, so that a query row that carries only a quote can still
 show the quote's locator and source.
@@ -13,9 +13,10 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import ONTOLOGY_NS, schema
-from ..queries import PREFIXES, CannedQuery, QueryError, all_queries, run
-from ..show import describe
+from kg import ONTOLOGY_NS
+from kg.ask.queries import PREFIXES, CannedQuery, QueryError, all_queries, run
+from kg.ask.show import describe
+from kg.data import schema
 
 # Types in the order the site lists them, with the heading of each group.
 TYPE_TITLES = {
@@ -72,7 +73,7 @@ class Graph:
     counts: dict[str, int]
     polarities: dict[str, int]
     queries: list[QueryResult] = field(default_factory=list)
-    network: Any = None  # the networkx projection (kg.network.project)
+    network: Any = None  # the networkx projection (kg.graph.network.project)
 
     def of_type(self, *types: str) -> list[dict[str, Any]]:
         return [self.profiles[s] for s in self.order if self.profiles[s]["type"] in types]
@@ -111,7 +112,7 @@ def collect(store: Any, network: bool = True) -> Graph:
                   counts=_class_counts(store), polarities=_polarity_counts(store))
     graph.queries = [_run_query(query, store) for query in all_queries()]
     if network:
-        from ..network import project
+        from kg.graph.network import project
 
         graph.network = project(store)
     return graph

@@ -23,9 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..problems import did_you_mean
-from ..search import fold
-from .collect import Graph
+from kg.ask.search import fold
+from kg.core.problems import did_you_mean
+from kg.views.explorer.collect import Graph
 
 TOUR_FIELDS = {"title", "summary", "order", "steps"}
 STEP_FIELDS = {"title", "page", "narration", "highlight", "evidence"}
@@ -89,7 +89,7 @@ class Home:
 
 
 def shipped(folder: str) -> Path:
-    return Path(str(resources.files("kg.explorer") / folder))
+    return Path(str(resources.files("kg.views.explorer") / folder))
 
 
 # ---- reading and checking the files ------------------------------------------------------

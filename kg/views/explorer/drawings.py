@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..viz.style import VERDICT_COLOURS, VERDICT_TEXT, edge_colour, node_style
+from kg.views.diagram.style import VERDICT_COLOURS, VERDICT_TEXT, edge_colour, node_style
 
 WIDTH = 800
 LABEL_CHARS = 30

@@ -2,7 +2,7 @@
 folds them, written as a script (``assets/search-index.js``) that sets
 ``window.MHKG_SEARCH``. A script, not a JSON file to ``fetch()``: browsers refuse to fetch
 local files from a page opened from the file system. ``assets/search.js`` ranks the
-entries as :func:`kg.search.search` does.
+entries as :func:`kg.ask.search.search` does.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..search import SCORES, TYPE_ORDER, fold
-from .collect import Graph
+from kg.ask.search import SCORES, TYPE_ORDER, fold
+from kg.views.explorer.collect import Graph
 
 _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))

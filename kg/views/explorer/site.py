@@ -1,6 +1,6 @@
 """Rendering the explorer's pages and writing the site, atomically.
 
-:func:`render_site` turns a collected :class:`~kg.explorer.collect.Graph` into a mapping
+:func:`render_site` turns a collected :class:`~kg.views.explorer.collect.Graph` into a mapping
 of relative file paths to their contents; :func:`write_site` writes them into a new folder
 beside the target and swaps it in, so a failed build leaves the old site untouched.
 Pages link to each other with relative links only and load nothing but the site's own
@@ -19,9 +19,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..viz.style import VERDICT_TEXT, node_style
-from . import content, drawings, search_index, views
-from .collect import TYPE_TITLES, Graph
+from kg.views.diagram.style import VERDICT_TEXT, node_style
+from kg.views.explorer import content, drawings, search_index, views
+from kg.views.explorer.collect import TYPE_TITLES, Graph
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; "
@@ -54,7 +54,7 @@ class Rendered:
 def environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("kg.explorer", "templates"), autoescape=True,
+    env = Environment(loader=PackageLoader("kg.views.explorer", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
@@ -62,7 +62,7 @@ def environment() -> Any:
 
 
 def asset(name: str) -> str:
-    return (resources.files("kg.explorer") / "assets" / name).read_text(encoding="utf-8")
+    return (resources.files("kg.views.explorer") / "assets" / name).read_text(encoding="utf-8")
 
 
 class Pages:
@@ -183,7 +183,7 @@ def _tours(pages: Pages, tours: list[dict[str, Any]]) -> None:
 
 
 def _network(pages: Pages) -> None:
-    from ..viz.html import render_html
+    from kg.views.diagram.html import render_html
 
     graph = pages.graph
     if graph.network is None:

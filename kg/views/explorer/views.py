@@ -1,6 +1,6 @@
 """What each page says, as plain data: the templates only lay it out.
 
-An entity page is a profile from :func:`kg.show.describe` cut into sections (a strategy's
+An entity page is a profile from :func:`kg.ask.show.describe` cut into sections (a strategy's
 summary, dates, funding, leaders, partnerships, outcomes, evaluations and twelve factors; a
 factor's strategies, recommendations and crosswalk; a source's claims ...). Each section is
 ``{"id", "title", "kind", ...}``; the template renders it by its ``kind``.
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..show import NOT_DISCUSSED
-from ..show_render import _funding_details, _shown
-from ..viz.style import VERDICT_TEXT
-from .collect import MATCHES, TYPE_TITLES, Graph, QueryResult
+from kg.ask.show import NOT_DISCUSSED
+from kg.views.diagram.style import VERDICT_TEXT
+from kg.views.explorer.collect import MATCHES, TYPE_TITLES, Graph, QueryResult
+from kg.views.show_render import _funding_details, _shown
 
 TEXT_PROPS = ("description", "definition", "statement", "bibliographicCitation", "limitations")
 DATE_PROPS = ("issued", "established", "started", "ended")

@@ -22,8 +22,8 @@ DOLLAR = 'The "Second" Strategy: $5 & <b>more</b>'
 
 def project_fixture(data: Path, sources: Path):  # -> networkx.MultiDiGraph
     """The projection of ``data``, with quotes checked against ``sources``."""
-    from kg.network import project
-    from kg.store import open_store
+    from kg.graph.network import project
+    from kg.graph.store import open_store
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MHKG_SOURCES", str(sources))
