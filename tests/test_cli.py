@@ -26,7 +26,8 @@ def test_query_json_is_stable_and_documented() -> None:
     assert list(payload) == ["columns", "rows", "query", "title", "parameters"]
     assert payload["query"] == "lacking"
     assert payload["parameters"] == {"factor": "implementation-support"}
-    assert payload["columns"] == ["strategy", "label", "polarity", "quote", "locator", "source"]
+    assert payload["columns"] == ["strategy", "label", "polarity", "hindering", "quote", "locator",
+                                  "source", "voice", "exception"]
     assert any(r["strategy"] == "nhwmh" for r in payload["rows"])
 
 

@@ -124,13 +124,21 @@ class _Compiler:
             source = self.dataset.entities[ev.source.slug]
             self.check_quote(ev, source)
             quote = " ".join(ev.quote.split())
-            digest = _digest(ev.source.slug, ev.locator, quote)
+            # The same words under two facts are one node, unless they are read differently.
+            reading = [ev.voice] + ([ev.stance or "", ev.scope or ""] if ev.stance else [])
+            digest = _digest(ev.source.slug, ev.locator, quote) if reading == ["authors"] \
+                else _digest(ev.source.slug, ev.locator, quote, *reading)
             node = self.rdflib.URIRef(f"{ID_NS}evidence/{digest}")
             g, lit = self.graph, self.rdflib.Literal
             g.add((node, self.RDF.type, self.M.Evidence))
             g.add((node, self.M.quote, lit(" ".join(ev.quote.split()))))
             g.add((node, self.M.locator, lit(ev.locator)))
             g.add((node, self.DCT.source, source_iri))
+            g.add((node, self.M.voice, self.M[schema.VOICES[ev.voice]]))
+            if ev.stance:
+                g.add((node, self.M.stance, self.M[schema.STANCES[ev.stance]]))
+            if ev.scope:
+                g.add((node, self.M.scope, lit(ev.scope)))
             if ev.cites is not None:
                 cited = self.resolve(ev.cites, frozenset({ONTOLOGY_NS + "Source"}), "source")
                 if cited is not None:

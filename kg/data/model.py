@@ -40,6 +40,9 @@ class Evidence:
     source: Ref
     cites: Ref | None
     where: Where
+    voice: str = "authors"  # see schema.VOICES
+    stance: str | None = None  # under an assessment: helped | hindered
+    scope: str | None = None  # the part of the strategy the stance holds for
 
 
 @dataclass
@@ -168,7 +171,8 @@ class _Reader:
         return value
 
     # ---- evidence ---------------------------------------------------------------------
-    def evidence(self, where: Where, node: Mapping, default_source: str | None) -> list[Evidence]:
+    def evidence(self, where: Where, node: Mapping, default_source: str | None,
+                 assessment: bool = False) -> list[Evidence]:
         value = node.get("evidence")
         ewhere = self.at(where, node, "evidence", f"{where.field}.evidence")
         if value is None:
@@ -199,12 +203,39 @@ class _Reader:
             if "cites" in item:
                 cites = self.ref(self.at(iwhere, item, "cites", iwhere.field + ".cites"),
                                  item["cites"])
+            voice, stance, scope = self.voice_and_stance(iwhere, item, cites, assessment)
             if quote and len(" ".join(quote.split())) > schema.MAX_QUOTE:
                 self.problem(iwhere, f"quote is {len(quote)} characters; keep evidence to a "
                              f"sentence or two (at most {schema.MAX_QUOTE})")
             if quote and locator and source:
-                out.append(Evidence(quote, locator, source, cites, iwhere))
+                out.append(Evidence(quote, locator, source, cites, iwhere, voice, stance, scope))
         return out
+
+    def voice_and_stance(self, where: Where, item: Mapping, cites: Ref | None,
+                         assessment: bool) -> tuple[str, str | None, str | None]:
+        def sub(key: str) -> Where:
+            return self.at(where, item, key, f"{where.field}.{key}")
+
+        voice = "cited" if cites is not None else "authors"
+        if "voice" in item:
+            voice = self.choice(sub("voice"), item["voice"], schema.VOICES, "voice") or voice
+            if voice == "cited" and cites is None:
+                self.problem(sub("voice"), "voice cited needs cites: the id of the work quoted")
+        stance = scope = None
+        if "stance" in item:
+            if assessment:
+                stance = self.choice(sub("stance"), item["stance"], schema.STANCES, "stance")
+            else:
+                self.problem(sub("stance"), "a stance belongs only to evidence under an "
+                             "assessment")
+        elif assessment:
+            self.problem(where, "missing 'stance': say whether this quote shows the factor "
+                         "helping or hindering (stance: helped | hindered)")
+        if "scope" in item:
+            scope = self.string(sub("scope"), item["scope"], "a scope (a few words)")
+            if not assessment:
+                self.problem(sub("scope"), "a scope belongs only to evidence under an assessment")
+        return voice, stance, scope
 
     def claim(self, entity: Entity, where: Where, node: Any, prop: str, kind: str,
               default_source: str | None) -> None:
@@ -318,11 +349,35 @@ class _Reader:
             if item is None:
                 continue
             values = self.part_values(iwhere, how, item)
-            evidence = self.evidence(iwhere, item, default_source)
+            evidence = self.evidence(iwhere, item, default_source, how == "assessments")
+            if how == "assessments" and values is not None and evidence:
+                values["polarity"] = self.polarity(iwhere, item, values.get("polarity"),
+                                                   evidence)
+                if values["polarity"] is None:
+                    continue
             if values is not None and evidence:
                 kind = {"funding": "funding", "outcomes": "outcome",
                         "assessments": "assessment", "lessons": "lesson"}[how]
                 entity.parts.append(Part(kind, values, evidence, iwhere))
+
+    def polarity(self, where: Where, item: Mapping, stated: str | None,
+                 evidence: list[Evidence]) -> str | None:
+        """The polarity the unscoped stances give; a stated one must agree with them."""
+        stances = [ev.stance for ev in evidence if ev.scope is None and ev.stance]
+        if any(ev.stance is None for ev in evidence):
+            return None  # reported where the stance is missing
+        if not stances:
+            self.problem(where, "every quote has a scope: the overall polarity needs at least "
+                         "one quote without one")
+            return None
+        derived = derive_polarity(stances)
+        if stated is not None and stated != derived:
+            helped, hindered = stances.count("helped"), stances.count("hindered")
+            self.problem(self.at(where, item, "polarity", f"{where.field}.polarity"),
+                         f"polarity {stated} contradicts the stances of its quotes without a "
+                         f"scope ({helped} helped, {hindered} hindered: {derived})")
+            return None
+        return derived
 
     def part_values(self, where: Where, how: str, item: Mapping) -> dict[str, Any] | None:
         def sub(key: str) -> Where:
@@ -333,7 +388,7 @@ class _Reader:
         if isinstance(item.get("note"), str):
             values["note"] = item["note"]
         if how == "assessments":
-            for key in ("factor", "polarity"):
+            for key in ("factor",):
                 if key not in item:
                     self.problem(where, f"missing {key!r}")
                     ok = False
@@ -454,6 +509,12 @@ class _Reader:
             if entity is not None:
                 out.append(entity)
         return out
+
+
+def derive_polarity(stances: list[str]) -> str:
+    """helped only -> helped, hindered only -> hindered, both -> mixed."""
+    kinds = set(stances)
+    return "mixed" if len(kinds) > 1 else kinds.pop()
 
 
 def data_files(root: Path) -> list[Path]:

@@ -71,6 +71,11 @@ COUNTS = {"action_points": "actionPointCount", "recommendations": "recommendatio
           "participants": "participantCount", "focus_groups": "focusGroupCount",
           "interviews": "interviewCount", "signatories": "signatoryCount"}
 BASES = {"source", "editorial"}
+# stance: which way one quote shows a factor working for a strategy (the Polarity individuals)
+STANCES = {"helped": "Helped", "hindered": "Hindered"}
+# voice: whose words a quote reports -> the ontology individual (mhkg:<name>)
+VOICES = {"authors": "AuthorsVoice", "cited": "CitedVoice", "participants": "ParticipantsVoice",
+          "participant": "ParticipantVoice"}
 
 # ---- the fields every entity has --------------------------------------------------------------
 COMMON = (
@@ -190,6 +195,16 @@ EVIDENCE = (
           "dct:source", required=True, range="mhkg:Source"),
     Field("cites", "ref", "the work the source quotes here, if any", "mhkg:cites",
           range="mhkg:Source"),
+    Field("voice", "choice", "whose words these are: the source's authors, a work it cites "
+          "(give `cites`), focus-group participants in general, or one or some of them "
+          "(default: cited when `cites` is given, else authors)", "mhkg:voice",
+          values=tuple(VOICES), range="mhkg:Voice"),
+    Field("stance", "choice", "under an assessment (required there, nowhere else): which way "
+          "this quote shows the factor working", "mhkg:stance", values=tuple(STANCES),
+          range="mhkg:Polarity"),
+    Field("scope", "string", "under an assessment: the part of the strategy the stance holds "
+          "for, when it holds only for a part; such a quote is an exception, not evidence for "
+          "the overall polarity", "mhkg:scope"),
 )
 _EVIDENCE = Field("evidence", "evidence", "the quotes that show it (a non-empty list)",
                   "mhkg:hasEvidence", required=True, many=True, range="mhkg:Evidence")
@@ -216,8 +231,9 @@ OUTCOMES = (
 ASSESSMENTS = (
     Field("factor", "ref", "the success factor", "mhkg:factor", required=True,
           range="mhkg:SuccessFactor"),
-    Field("polarity", "choice", "helped, hindered, or mixed (the source shows both)",
-          "mhkg:polarity", required=True, values=tuple(POLARITIES), range="mhkg:Polarity"),
+    Field("polarity", "choice", "optional: derived from the stances of the quotes without a "
+          "scope (helped only, hindered only, both: mixed); when stated, validate reports a "
+          "contradiction", "mhkg:polarity", values=tuple(POLARITIES), range="mhkg:Polarity"),
     _EVIDENCE, _NOTE,
 )
 LESSONS = (

@@ -55,7 +55,8 @@ PROPERTY_NAMES: dict[str, str | None] = {
 LIST_PROPERTIES = frozenset({"aliases", "creators", "sections"})
 # Links to vocabulary terms, stored as the term's skos:notation ("helped", "successful").
 NOTATION_PROPERTIES = {M + "verdict": "verdict", M + "polarity": "polarity",
-                       M + "outcomeStatus": "status"}
+                       M + "outcomeStatus": "status", M + "stance": "stance",
+                       M + "voice": "voice"}
 # Links between nodes that are not data-file relations, and their relationship types.
 STRUCTURAL_TYPES = {
     M + "hasEvidence": "HAS_EVIDENCE", DCT + "source": "FROM_SOURCE", M + "cites": "CITES",

@@ -52,7 +52,7 @@ def test_no_money_and_no_support_lacks_both(store: Any) -> None:
     assert "nhwmh" in similar
     nhwmh = similar["nhwmh"]
     assert (nhwmh["same"], nhwmh["partly"], nhwmh["differs"]) == (
-        ["money"], ["implementation-support"], [])
+        ["money", "implementation-support"], [], [])  # NHWMH lacked support (ImROC aside)
     assert nhwmh["verdict"] == "unsuccessful"
     assert "views of focus group participants were largely negative" in \
         nhwmh["verdict_evidence"][0]["quote"]

@@ -52,6 +52,27 @@ def test_lacking_implementation_support_is_nhwmh_with_its_quote(store: Any) -> N
     assert "crisis-care-concordat" not in rows and "dre" not in rows
 
 
+def test_lacking_lists_only_hindering_quotes_clearest_first(store: Any) -> None:
+    rows = ask(store, "lacking")
+    # NHWMH lacked it; the NSF for Children had a national support team, so it is not here.
+    assert {r["strategy"] for r in rows} == {"nhwmh"}
+    assert [r["polarity"] for r in rows] == ["hindered"] * 3
+    assert {r["hindering"] for r in rows} == {3}
+    assert {r["voice"] for r in rows} == {"authors", "participants"}
+    quotes = " ".join(r["quote"] for r in rows)
+    assert "ImROC" not in quotes and "This enabled a key ambition" not in quotes
+    assert {r["exception"] for r in rows} == {
+        "helped in part: recovery-oriented services, through ImROC"}
+
+
+def test_lacking_orders_hindered_before_mixed(store: Any) -> None:
+    rows = ask(store, "lacking", factor="scrutiny")
+    order = [r["polarity"] for r in rows]
+    assert order == sorted(order) and "hindered" in order
+    counts = [(r["polarity"], -r["hindering"]) for r in rows]
+    assert counts == sorted(counts)
+
+
 def test_lacking_money(store: Any) -> None:
     rows = by(ask(store, "lacking", factor="money"), "strategy")
     assert set(rows) == {"nhwmh", "nsf-cyp"}
@@ -78,7 +99,7 @@ def test_scorecard(store: Any) -> None:
     assert rows["nsf-mh"]["money"] == "+"
     assert rows["nsf-mh"]["innovation-evaluation-adaptation"] == "-"
     assert rows["nhwmh"]["money"] == "-"
-    assert rows["nhwmh"]["implementation-support"] == "±"
+    assert rows["nhwmh"]["implementation-support"] == "-"  # hindered; ImROC a scoped exception
     assert rows["nhwmh"]["time"] == ""
     assert rows["nhwmh"]["verdict"] == "unsuccessful"
 
@@ -160,8 +181,8 @@ def test_evaluations(store: Any) -> None:
 
 def test_missing_factors(store: Any) -> None:
     rows = {r["strategy"]: r for r in ask(store, "missing-factors")}
-    assert {"money", "scrutiny"} <= set(rows["nhwmh"]["lacked"].split("; "))
-    assert "implementation-support" in rows["nhwmh"]["lacked_in_part"]
+    assert {"money", "scrutiny", "implementation-support"} <= set(
+        rows["nhwmh"]["lacked"].split("; "))  # hindered; ImROC is a scoped exception
     assert "crisis-care-concordat" not in rows
 
 

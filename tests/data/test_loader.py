@@ -58,10 +58,49 @@ def test_a_second_source_may_assess_the_same_pair(fixture_data: Path) -> None:
     path = fixture_data / "strategies" / "first.yaml"
     path.write_text(path.read_text(encoding="utf-8") + """\
       - factor: money
-        polarity: mixed
         evidence:
           - {quote: "Example, A. (2004) A five-year review.", locator: References,
-             source: mini, cites: example-2004}
+             source: mini, cites: example-2004, stance: helped}
 """, encoding="utf-8")
     report = check(fixture_data)
     assert any("same source" in p.message for p in report.errors)
+
+
+# ---- stance and voice (issue 11) ------------------------------------------------------------
+def _problems_after(fixture_data: Path, old: str, new: str) -> list[str]:
+    path = fixture_data / "strategies" / "first.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, "fixture changed"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return [f"{p.file}:{p.line}: {p.entity}: {p.field}: {p.message}"
+            for p in check(fixture_data).errors]
+
+
+def test_a_quote_under_an_assessment_needs_a_stance(fixture_data: Path) -> None:
+    found = _problems_after(fixture_data, ", locator: Money, stance: helped}", ", locator: Money}")
+    assert any("first: assessments[0].evidence[0]: missing 'stance'" in p for p in found), found
+
+
+def test_a_stated_polarity_must_agree_with_the_stances(fixture_data: Path) -> None:
+    found = _problems_after(fixture_data, "        polarity: helped\n",
+                            "        polarity: hindered\n")
+    assert any("first: assessments[0].polarity: polarity hindered contradicts the stances "
+               "of its quotes without a scope (1 helped, 0 hindered: helped)" in p
+               for p in found), found
+
+
+def test_a_stance_belongs_only_under_an_assessment(fixture_data: Path) -> None:
+    found = _problems_after(fixture_data, "locator: References}",
+                            "locator: References, stance: helped}")
+    assert any("a stance belongs only to evidence under an assessment" in p for p in found), found
+
+
+def test_the_polarity_is_derived_and_voice_compiled(fixture_data: Path) -> None:
+    report = check(fixture_data)
+    assert not report.errors
+    M = Namespace(ONTOLOGY_NS)
+    g = report.graph
+    polarities = {str(o) for o in g.objects(None, M.polarity)}
+    assert polarities == {ONTOLOGY_NS + "Helped", ONTOLOGY_NS + "Hindered"}
+    voices = {str(o).rsplit("#", 1)[1] for o in g.objects(None, M.voice)}
+    assert {"AuthorsVoice", "ParticipantsVoice"} <= voices

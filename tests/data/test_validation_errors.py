@@ -44,9 +44,9 @@ CASES = {
                              "quote not found in mini-review.txt"]),
     "quote in another section": ("strategies/first.yaml",
                                  "{quote: \"Extra funding helped the First Strategy\", "
-                                 "locator: Money}",
+                                 "locator: Money, stance: helped}",
                                  "{quote: \"Extra funding helped the First Strategy\", "
-                                 "locator: The First Strategy}",
+                                 "locator: The First Strategy, stance: helped}",
                                  ["first", "assessments[0].evidence[0].quote",
                                   "not in section 'The First Strategy'", "it is in 'Money'"]),
     "locator not a section": ("strategies/first.yaml", "locator: References}",
