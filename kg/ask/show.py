@@ -13,7 +13,8 @@ Profile shape::
      "attributes": [{"property", "label", "value", "value_label"}],   # unevidenced: notation...
      "facts": [FACT], "mentioned_by": [FACT + {"subject", "subject_label"}],
      "assessments": [{"strategy", "strategy_label", "factor", "factor_label", "notation",
-                      "polarity", "polarity_label", "note", "evidence": [EVIDENCE]}],
+                      "polarity", "polarity_label", "note", "exceptions": [str],
+                      "evidence": [EVIDENCE]}],
      "addressed_by": [{"id", "label", "evidence"}],          # SuccessFactor: recommendations
      "funding": [{"description", "amount", "currency", "period", "start", "end",
                   "additional", "funder", "funder_label", "note", "evidence"}],
@@ -26,7 +27,9 @@ Profile shape::
      "totals": {"mentioned_by" | "assessments" | "lessons" | "supports": {"total", "exact"}},
      "limit"}
     FACT = {"property", "label", "value", "value_label", "basis", "note", "evidence"}
-    EVIDENCE = {"quote", "locator", "source", "source_label", "cites"}
+    EVIDENCE = {"quote", "locator", "source", "source_label", "cites", "voice", "stance", "scope"}
+    # voice: authors | cited | participants | participant (see kg.data.schema.VOICES);
+    # stance (helped | hindered) and scope only on an assessment's evidence, else None
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from kg import ID_NS, ONTOLOGY_NS
 from kg.ask.queries import PREFIXES, plain
 from kg.core.problems import did_you_mean
 from kg.data import schema
+from kg.data.schema import VOICE_WORDS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TWELVE_FACTORS = ID_NS + "framework/twelve-factors"
@@ -72,11 +76,14 @@ FACT_ORDER = ["description", "definition", "statement", "bibliographicCitation",
 
 EVIDENCE = """
   ?node mhkg:hasEvidence ?ev .
-  ?ev mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src .
+  ?ev mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src ; mhkg:voice ?vo .
+  ?vo skos:notation ?voice .
   ?src rdfs:label ?source_label ."""
 CITES = """
-  OPTIONAL { ?ev mhkg:cites ?cited }"""
-EVIDENCE_VARS = "?ev ?quote ?locator ?src ?source_label ?cited"
+  OPTIONAL { ?ev mhkg:cites ?cited }
+  OPTIONAL { ?ev mhkg:stance ?st . ?st skos:notation ?stance }
+  OPTIONAL { ?ev mhkg:scope ?scope }"""
+EVIDENCE_VARS = "?ev ?quote ?locator ?src ?source_label ?cited ?voice ?stance ?scope"
 OBJECT = """
   OPTIONAL { ?p rdfs:label ?plabel }
   OPTIONAL { ?o rdfs:label ?olabel }
@@ -245,7 +252,8 @@ def _value(row: dict[str, Any]) -> tuple[Any, str | None]:
 def _evidence(row: dict[str, Any]) -> dict[str, Any]:
     return {"quote": row["quote"].value, "locator": _text(row["locator"]),
             "source": _slug(row["src"]), "source_label": _text(row.get("source_label")),
-            "cites": _slug(row.get("cited"))}
+            "cites": _slug(row.get("cited")), "voice": _text(row.get("voice")),
+            "stance": _text(row.get("stance")), "scope": _text(row.get("scope"))}
 
 
 Group = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
@@ -404,7 +412,31 @@ def _assessment(first: dict[str, Any], evidence: list[dict[str, Any]]) -> dict[s
             "factor_label": first["factor_label"].value,
             "notation": plain(first["notation"]), "polarity": first["polarity"].value,
             "polarity_label": _text(first["polarity_label"]), "note": _text(first["note"]),
-            "evidence": evidence}
+            "exceptions": exceptions(evidence), "evidence": evidence}
+
+
+def exceptions(evidence: list[dict[str, Any]]) -> list[str]:
+    """The scoped stances of an assessment: "helped in part: recovery-oriented services"."""
+    return sorted({f"{ev['stance']} in part: {ev['scope']}" for ev in evidence
+                   if ev.get("scope") and ev.get("stance")})
+
+
+def polarity_text(assessment: dict[str, Any]) -> str:
+    """The polarity with its exceptions: "hindered; helped in part: ..."."""
+    return "; ".join([assessment["polarity"], *assessment.get("exceptions", [])])
+
+
+def caption(ev: dict[str, Any]) -> str:
+    """Whose words, where: "focus group participants, in cmh-2016, section 4. Scrutiny"."""
+    voice = ev.get("voice") or "authors"
+    who = (f"{ev['cites']}, quoted" if voice == "cited" and ev.get("cites")
+           else VOICE_WORDS[voice])
+    where = ", ".join(filter(None, [f"in {ev['source']}" if ev.get("source") else None,
+                                    f"section {ev['locator']}" if ev.get("locator") else None]))
+    text = f"{who}, {where}" if where else who
+    if ev.get("stance"):
+        text += f" · {ev['stance']}" + (f", only for: {ev['scope']}" if ev.get("scope") else "")
+    return text
 
 
 def _assessments(store: Any, entity: Any, kind: str,
@@ -437,7 +469,7 @@ def _twelve(store: Any, entity: Any, found: list[dict[str, Any]]) -> list[dict[s
             "strategy": _slug(entity), "strategy_label": strategy_label, "factor": slug,
             "factor_label": row["factor_label"].value, "notation": plain(row["notation"]),
             "polarity": NOT_DISCUSSED, "polarity_label": NOT_DISCUSSED, "note": None,
-            "evidence": []}]
+            "exceptions": [], "evidence": []}]
     for rest in by_factor.values():  # factors outside the twelve, if any
         out += rest
     return out

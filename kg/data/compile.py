@@ -16,6 +16,7 @@ from typing import Any
 from kg import ID_NS, ONTOLOGY_NS
 from kg.core.problems import Problem, did_you_mean
 from kg.data import schema
+from kg.data.attribution import voice_problem
 from kg.data.model import Claim, Dataset, Entity, Evidence, Ref, Where
 from kg.data.ontology import Ontology
 from kg.data.sources import SourceText
@@ -170,6 +171,13 @@ class _Compiler:
         if message:
             self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
                                ev.where.field + ".quote"), message)
+            return
+        around = text.context(ev.quote, ev.locator)
+        if around is not None:
+            problem = voice_problem(ev.voice, around[0], ev.quote, around[1])
+            if problem:
+                self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
+                                   ev.where.field + ".voice"), problem)
 
     # ---- claims ------------------------------------------------------------------------
     def claim(self, subject, prop, obj, claim: Claim) -> None:

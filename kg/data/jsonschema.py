@@ -76,6 +76,8 @@ def _entity_field(f: Field) -> dict[str, Any]:
         out = _ref("dateClaim")
     elif f.kind == "verdict":
         out = _claim("value", {"enum": list(f.values)})
+    elif f.kind == "flag":
+        out = _claim("value", {"type": "boolean"})
     elif f.kind == "counts":
         out = {"type": "object", "additionalProperties": False,
                "properties": {name: _ref("countClaim") for name in schema.COUNTS}}

@@ -256,6 +256,10 @@ class _Reader:
             value = self.date(vwhere, raw)
         elif kind == "verdict":
             value = self.choice(vwhere, raw, schema.VERDICTS, "verdict")
+        elif kind == "flag":
+            value = raw if isinstance(raw, bool) else None
+            if value is None:
+                self.problem(vwhere, f"expected true or false, got {_show(raw)}")
         else:  # integer counts
             value = self.integer(vwhere, raw)
         evidence = self.evidence(where, node, default_source)
@@ -316,7 +320,7 @@ class _Reader:
 
     def field(self, entity: Entity, where: Where, key: str, how: str, value: Any,
               default_source: str | None) -> None:
-        if how in ("date", "text", "verdict"):
+        if how in schema.CLAIM_KINDS:
             self.claim(entity, where, value, schema.CLAIM_PROPERTIES[key], how, default_source)
         elif how == "counts":
             counts = self.mapping(where, value, set(schema.COUNTS), "counts")

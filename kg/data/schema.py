@@ -29,7 +29,7 @@ MAX_QUOTE = 400  # characters, after normalising whitespace
 
 # How a field is read (see kg.data.model): claims carry evidence, parts are nodes of their own
 # with evidence, plain fields carry none.
-CLAIM_KINDS = ("date", "text", "verdict")
+CLAIM_KINDS = ("date", "text", "verdict", "flag")
 PART_KINDS = ("funding", "outcomes", "assessments", "lessons")
 PLAIN_KINDS = ("strings", "string", "integer", "scheme")
 READERS = CLAIM_KINDS + ("counts",) + PART_KINDS + PLAIN_KINDS
@@ -71,6 +71,10 @@ COUNTS = {"action_points": "actionPointCount", "recommendations": "recommendatio
           "participants": "participantCount", "focus_groups": "focusGroupCount",
           "interviews": "interviewCount", "signatories": "signatoryCount"}
 BASES = {"source", "editorial"}
+# How each voice reads in a sentence: "— focus group participants, in cmh-2016, section 4. Scrutiny"
+VOICE_WORDS = {"authors": "the authors", "cited": "a work it cites",
+               "participants": "focus group participants",
+               "participant": "a focus group participant"}
 # stance: which way one quote shows a factor working for a strategy (the Polarity individuals)
 STANCES = {"helped": "Helped", "hindered": "Hindered"}
 # voice: whose words a quote reports -> the ontology individual (mhkg:<name>)
@@ -113,6 +117,9 @@ TYPES: dict[str, EntityType] = {t.name: t for t in (
             Field("ended", "date", f"when it came to an end {_DATE_DOC}", "mhkg:ended"),
             Field("verdict", "verdict", "the review's overall judgement", "mhkg:verdict",
                   values=tuple(VERDICTS), range="mhkg:Verdict"),
+            Field("formally_evaluated", "flag", "whether the source says it was formally "
+                  "evaluated (true or false, a claim with evidence); record `false` only where "
+                  "the source says there was no evaluation", "mhkg:formallyEvaluated"),
             _counts("evidenced numbers (integer claims)"),
             Field("funding", "funding", "the money that came with it (list)", "mhkg:hasFunding",
                   many=True, range="mhkg:Funding"),

@@ -79,6 +79,23 @@ class SourceText:
         return (f"quote found in {self.path.name} but not in section {locator!r}; "
                 f"it is in {', '.join(repr(w) for w in where)}")
 
+    def context(self, quote: str, locator: str, width: int = 300) -> tuple[str, str] | None:
+        """The words of the sentence before the quote (within its section) and the few after
+        it, or None when the quote is not in that section."""
+        needle = normalise(quote)
+        for hit in re.finditer(re.escape(needle), self.text):
+            start = hit.start()
+            for begin, end in self.spans.get(locator, []):
+                if begin <= start and start + len(needle) <= end + 1:
+                    before = self.text[max(begin, start - width):start]
+                    cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "),
+                              before.rfind(": "))
+                    if cut >= 0:
+                        before = before[cut + 2:]
+                    after = self.text[start + len(needle):min(end, start + len(needle) + 40)]
+                    return before, after
+        return None
+
     def section_at(self, offset: int) -> str | None:
         best: tuple[int, str] | None = None
         for heading, spans in self.spans.items():

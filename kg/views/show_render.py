@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from kg.ask.show import caption, polarity_text
 from kg.core.formatting import clip
 
 
@@ -37,10 +38,7 @@ class _Text:
     def evidence(self, items: list[dict[str, Any]], indent: int) -> None:
         for ev in items:
             self.add(f"“{ev['quote']}”", indent, 1)
-            where = ", ".join(filter(None, [ev["locator"], ev["source"]]))
-            if ev.get("cites"):
-                where += f"; citing {ev['cites']}"
-            self.add(f"— {where}", indent + 2, 2)
+            self.add(f"— {caption(ev)}", indent + 2, 2)
 
     def note(self, note: str | None, basis: str | None, indent: int) -> None:
         if basis == "editorial":
@@ -135,7 +133,7 @@ def _text_twelve(out: _Text, profile: dict[str, Any]) -> None:
     for a in rows:
         if a["evidence"]:
             out.lines.append("")
-            out.add(f"{a['notation']}. {a['factor_label']}: {a['polarity']}")
+            out.add(f"{a['notation']}. {a['factor_label']}: {polarity_text(a)}", 0, 4)
             out.note(a["note"], None, 4)
             out.evidence(a["evidence"], 4)
 
@@ -143,7 +141,8 @@ def _text_twelve(out: _Text, profile: dict[str, Any]) -> None:
 def _text_factor(out: _Text, profile: dict[str, Any]) -> None:
     out.section(_capped_title("Strategies it helped or hindered", profile, "assessments"))
     for a in profile["assessments"]:
-        out.add(f"{a['polarity']:<9} {a['strategy_label']} ({a['strategy']})", 0, 10)
+        extra = "".join(f" ({e})" for e in a.get("exceptions", []))
+        out.add(f"{a['polarity']:<9} {a['strategy_label']} ({a['strategy']}){extra}", 0, 10)
         out.note(a["note"], None, 4)
         out.evidence(a["evidence"], 4)
     if profile["addressed_by"]:
@@ -224,9 +223,7 @@ def _md(text: Any) -> str:
 def _md_evidence(items: list[dict[str, Any]], indent: str = "  ") -> list[str]:
     lines = []
     for ev in items:
-        cites = f"; citing `{ev['cites']}`" if ev.get("cites") else ""
-        lines.append(f"{indent}> “{_md(ev['quote'])}” — *{_md(ev['locator'])}*, "
-                     f"`{ev['source']}`{cites}")
+        lines.append(f"{indent}> “{_md(ev['quote'])}” — {_md(caption(ev))}")
     return lines
 
 
@@ -282,7 +279,7 @@ def _md_assessments(profile: dict[str, Any]) -> list[str]:
     for a in rows:
         if a["evidence"]:
             name = a["factor_label"] if strategy else a["strategy_label"]
-            lines += ["", f"**{_md(name)}: {a['polarity']}**", ""]
+            lines += ["", f"**{_md(name)}: {_md(polarity_text(a))}**", ""]
             lines += _md_evidence(a["evidence"], "")
     if profile["addressed_by"]:
         lines += ["", "## Recommendations that address it", ""]

@@ -75,8 +75,12 @@ def test_lacking_orders_hindered_before_mixed(store: Any) -> None:
 
 def test_lacking_money(store: Any) -> None:
     rows = by(ask(store, "lacking", factor="money"), "strategy")
-    assert set(rows) == {"nhwmh", "nsf-cyp"}
+    assert set(rows) == {"nhwmh", "nsf-cyp", "nsf-mh"}
     assert any("came with no extra funding" in r["quote"] for r in rows["nhwmh"])
+    # the NSF-MH's money helped, but the review shows it spent on the wrong things
+    assert rows["nsf-mh"][0]["polarity"] == "mixed"
+    assert any("spent on the wrong things" in r["quote"] for r in rows["nsf-mh"])
+    assert [r["strategy"] for r in ask(store, "lacking", factor="money")][-1] == "nsf-mh"
 
 
 def test_enabled_by_leadership(store: Any) -> None:
@@ -88,7 +92,7 @@ def test_enabled_by_leadership(store: Any) -> None:
 def test_profile_has_all_twelve_factors(store: Any) -> None:
     rows = by(ask(store, "profile", strategy="nsf-mh"), "factor")
     assert len(rows) == 12
-    assert {r["polarity"] for r in rows["money"]} == {"helped"}
+    assert {r["polarity"] for r in rows["money"]} == {"mixed"}  # helped, and misspent
     assert {r["polarity"] for r in rows["time"]} == {"not discussed"}
     assert rows["time"][0]["quote"] is None
     assert [r["notation"] for r in ask(store, "profile")][0] == 1
@@ -96,7 +100,8 @@ def test_profile_has_all_twelve_factors(store: Any) -> None:
 
 def test_scorecard(store: Any) -> None:
     rows = {r["strategy"]: r for r in ask(store, "scorecard")}
-    assert rows["nsf-mh"]["money"] == "+"
+    assert rows["nsf-mh"]["money"] == "±"
+    assert rows["iapt"]["money"] == "+"
     assert rows["nsf-mh"]["innovation-evaluation-adaptation"] == "-"
     assert rows["nhwmh"]["money"] == "-"
     assert rows["nhwmh"]["implementation-support"] == "-"  # hindered; ImROC a scoped exception
@@ -176,7 +181,15 @@ def test_evaluations(store: Any) -> None:
     rows = by(ask(store, "evaluations"), "strategy")
     assert {(r["evaluation"], r["year"]) for r in rows["nsf-mh"]} >= {("appleby-2004", "2004")}
     assert rows["dre"][0]["evaluation"] == "wilson-2009"
-    assert rows["nhwmh"][0]["evaluated"] == "none recorded"
+    # Only the NSF-MH and DRE had published evaluation reports; other works reviewed them.
+    assert {s for s, rs in rows.items() if any(r["evaluated"] == "evaluation report"
+                                               for r in rs)} == {"nsf-mh", "dre"}
+    assert rows["bradley-report"][0]["evaluated"] == "review or analysis"
+    assert rows["bradley-report"][0]["kind"] == "review"
+    # "the source says there was none" is not "nothing recorded"
+    assert rows["nhwmh"][0]["evaluated"] == "none, per source"
+    assert "no formal evaluation" in rows["nhwmh"][0]["quote"]
+    assert rows["iapt"][0]["evaluated"] == "none recorded"
 
 
 def test_missing_factors(store: Any) -> None:

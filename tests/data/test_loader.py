@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg import ID_NS, ONTOLOGY_NS
 from kg.data.validate import check
+from tests.conftest import FIXTURES
 
 M = Namespace(ONTOLOGY_NS)
 
@@ -104,3 +107,53 @@ def test_the_polarity_is_derived_and_voice_compiled(fixture_data: Path) -> None:
     assert polarities == {ONTOLOGY_NS + "Helped", ONTOLOGY_NS + "Hindered"}
     voices = {str(o).rsplit("#", 1)[1] for o in g.objects(None, M.voice)}
     assert {"AuthorsVoice", "ParticipantsVoice"} <= voices
+
+
+ATTRIBUTION = FIXTURES / "attribution"
+
+
+@pytest.fixture
+def attribution_data(fixture_data: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture data with quotes whose attribution is cut, checked against a source text
+    in which participants said them."""
+    monkeypatch.setenv("MHKG_SOURCES", str(ATTRIBUTION / "sources"))
+    shutil.copy(ATTRIBUTION / "cut.yaml", fixture_data / "cut.yaml")
+    return fixture_data
+
+
+def test_a_quote_whose_attribution_was_cut_is_refused(attribution_data: Path) -> None:
+    found = [(p.entity, p.field, p.message) for p in check(attribution_data).errors]
+    assert [(e, f) for e, f, _ in found] == [("third", "description.evidence[0].voice"),
+                                             ("third", "description.evidence[2].voice")]
+    assert "attribute it ('One participant described how') but its voice is authors" in found[0][2]
+    assert "give it voice participants or participant, or begin the quote" in found[0][2]
+    assert "'(focus group participant)'" in found[1][2]
+
+
+def test_the_voice_or_the_attribution_in_the_quote_mends_it(attribution_data: Path) -> None:
+    path = attribution_data / "cut.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace('"the money ran out after five years"\n          locator: Money',
+                        '"the money ran out after five years"\n          locator: Money\n'
+                        '          voice: participant')
+    text = text.replace('"Local teams were praised for their energy"',
+                        '"Local teams were praised for their energy (focus group participant)"')
+    path.write_text(text, encoding="utf-8")
+    assert check(attribution_data).errors == []
+
+
+@pytest.mark.parametrize(("before", "quote", "after", "kind"), [
+    ("One focus group participant described how", "x", "", "participants"),
+    ("It was also noted by one participant, meanwhile, that", "x", "", "participants"),
+    ("The Act was viewed by several focus group participants as", "x", "", "participants"),
+    ("Professor Louis Appleby, noted that", "x", "", "reported"),
+    ("", "x", " (focus group participant).", "participants"),
+    ("'messianic practitioners' (focus group participant) and families who", "x", "", None),
+    ("Some participants noted that", "Some participants noted that x", "", None),
+    ("The NSF-MH is widely seen as", "x", "", None),
+])
+def test_attribution_cues(before: str, quote: str, after: str, kind: str | None) -> None:
+    from kg.data.attribution import attribution
+
+    found = attribution(before, quote, after)
+    assert (found[0] if found else None) == kind

@@ -48,7 +48,7 @@ def test_every_entity_query_and_tour_step_has_a_page(real: tuple[Path, Any]) -> 
     graph = collect(open_store(), network=False)
     for slug, path in graph.urls.items():
         assert (site / path).is_file(), slug
-    assert len(graph.urls) == 122
+    assert len(graph.urls) == 123
     for name in query_names():
         assert (site / "query" / f"{name}.html").is_file()
     tours = content.load_tours(content.shipped("tours"))

@@ -31,8 +31,10 @@ MATCHES = ("closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 Q_ENTITIES = """SELECT ?slug ?type ?label WHERE {
   ?e mhkg:slug ?slug ; a ?type ; rdfs:label ?label .
   FILTER(STRSTARTS(STR(?type), STR(mhkg:))) }"""
-Q_EVIDENCE = """SELECT ?quote ?locator ?source ?source_label ?cites WHERE {
-  ?ev a mhkg:Evidence ; mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src .
+Q_EVIDENCE = """SELECT ?quote ?locator ?source ?source_label ?cites ?voice WHERE {
+  ?ev a mhkg:Evidence ; mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src ;
+      mhkg:voice ?vo .
+  ?vo skos:notation ?voice .
   ?src mhkg:slug ?source ; rdfs:label ?source_label .
   OPTIONAL { ?ev mhkg:cites ?c . ?c mhkg:slug ?cites } }"""
 # Quotes "about" an entity, as `mhkg search` reads them: the subject of the claim, the
@@ -130,7 +132,8 @@ def _evidence_index(store: Any) -> dict[str, list[dict[str, Any]]]:
     for row in _select(store, Q_EVIDENCE):
         item = {"quote": row["quote"].value, "locator": row["locator"].value,
                 "source": row["source"].value, "source_label": row["source_label"].value,
-                "cites": row["cites"].value if row["cites"] is not None else None}
+                "cites": row["cites"].value if row["cites"] is not None else None,
+                "voice": row["voice"].value}
         items = index.setdefault(item["quote"], [])
         if item not in items:
             items.append(item)

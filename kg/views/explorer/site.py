@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kg.data.schema import VOICE_WORDS
 from kg.views.diagram.style import VERDICT_TEXT, node_style
 from kg.views.explorer import content, drawings, search_index, views
 from kg.views.explorer.collect import TYPE_TITLES, Graph
@@ -84,7 +85,7 @@ class Pages:
             title=title, root=root, here=path, csp=CSP, url=url, label=self.graph.label,
             nav=[{"href": href, "text": text} for href, text in NAV], symbols=SYMBOLS,
             verdict_text=VERDICT_TEXT, type_name=self.type_name, short_label=self.short_label,
-            **context)
+            voice_words=VOICE_WORDS, **context)
         self.out.files[path] = page
         self.out.kinds[kind] = self.out.kinds.get(kind, 0) + 1
 

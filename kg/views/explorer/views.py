@@ -56,7 +56,8 @@ def evidence(graph: Graph, items: list[dict[str, Any]], source: str | None = Non
     out = []
     for ev in items:
         item = {"quote": ev["quote"], "locator": ev.get("locator"), "source": ev.get("source"),
-                "source_label": ev.get("source_label"), "cites": ev.get("cites")}
+                "source_label": ev.get("source_label"), "cites": ev.get("cites"),
+                "voice": ev.get("voice"), "stance": ev.get("stance"), "scope": ev.get("scope")}
         if not item["source"]:
             item.update(lookup_quote(graph, ev["quote"], item["locator"], source) or {})
         if item["source"] and not item["source_label"]:
