@@ -53,6 +53,23 @@ def fixture_data(tmp_path: Path, fixture_sources: Path) -> Path:
     return target
 
 
+DISPUTED = FIXTURES / "disputed"
+
+
+def make_disputed(target: Path) -> Path:
+    """The small fixture data with a second source that disagrees with the first on a
+    verdict and an assessment (tests/fixtures/disputed): ``target`` becomes the data folder."""
+    shutil.copytree(FIXTURES / "valid", target)
+    shutil.copytree(DISPUTED / "data", target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
+def disputed_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MHKG_SOURCES", str(DISPUTED / "sources"))
+    return make_disputed(tmp_path / "data")
+
+
 @pytest.fixture(scope="session")
 def real_sources() -> Path:
     """The real source texts (../shared/sources); skipped, or failed in CI, when absent."""

@@ -27,7 +27,7 @@ def test_query_json_is_stable_and_documented() -> None:
     assert payload["query"] == "lacking"
     assert payload["parameters"] == {"factor": "implementation-support"}
     assert payload["columns"] == ["strategy", "label", "polarity", "hindering", "quote", "locator",
-                                  "source", "voice", "exception"]
+                                  "source", "voice", "exception", "quotes"]
     assert any(r["strategy"] == "nhwmh" for r in payload["rows"])
 
 
@@ -80,7 +80,7 @@ def test_sparql_reads(tmp_path: Path) -> None:
 def test_queries_lists_all() -> None:
     result = run_mhkg("queries", "--format", "json")
     names = [r["name"] for r in json.loads(result.stdout)["rows"]]
-    assert len(names) == 15 and "lacking" in names
+    assert len(names) == 16 and "lacking" in names and "disputed" in names
 
 
 def test_export_formats(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from kg.core.problems import did_you_mean
 # pyoxigraph binds a substitution only when its variable is projected: every parameter
 # variable must appear in the SELECT clause (it is not shown unless listed in columns).
 QUERY_FIELDS = {"name", "title", "description", "example", "columns", "table", "headers",
-                "parameters", "sparql", "cypher"}
+                "parameters", "sparql", "cypher", "collect"}
+COLLECT_FIELDS = {"into", "by", "items"}
 PARAMETER_FIELDS = {"description", "default", "kind", "types", "allowed", "required"}
 
 
@@ -52,6 +53,15 @@ class CannedQuery:
     path: Path
     headers: dict[str, str] = field(default_factory=dict)  # short table headings
     table: list[str] = field(default_factory=list)  # the columns an 80-column table shows
+    # One row per group: rows sharing the ``by`` columns become one, which keeps the first
+    # row's values and lists every row's ``items`` under ``into`` (in the query's order).
+    collect: dict[str, Any] | None = None
+
+    @property
+    def fetched(self) -> list[str]:
+        """The columns the SPARQL and the Cypher return (all but a collected list)."""
+        into = self.collect["into"] if self.collect else None
+        return [c for c in self.columns if c != into]
 
 
 def query_names(directory: Path | None = None) -> list[str]:
@@ -84,12 +94,16 @@ def load_query(name: str, directory: Path | None = None) -> CannedQuery:
             allowed=[str(a) for a in spec.get("allowed") or []],
             default=None if spec.get("default") is None else str(spec["default"]),
             required=bool(spec.get("required", False)))
+    collect = raw.get("collect")
+    if collect is not None and (set(collect) != COLLECT_FIELDS
+                                or collect["into"] not in raw["columns"]):
+        raise ValueError(f"{path}: collect needs into (one of the columns), by and items")
     return CannedQuery(name=name, title=raw["title"], description=raw["description"].strip(),
                        example=raw.get("example", f"mhkg query {name}"),
                        columns=list(raw["columns"]), parameters=parameters,
                        sparql=raw["sparql"], cypher=raw.get("cypher"), path=path,
                        headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
-                       table=list(raw.get("table") or raw["columns"]))
+                       table=list(raw.get("table") or raw["columns"]), collect=collect)
 
 
 def all_queries(directory: Path | None = None) -> list[CannedQuery]:
@@ -170,8 +184,23 @@ def run(query: CannedQuery, store: Any, given: dict[str, str | None]) -> list[di
     """Run a canned query; rows are dicts keyed by its columns (values as plain Python)."""
     substitutions = bind(query, store, given)
     solutions = store.query(query.sparql, prefixes=PREFIXES, substitutions=substitutions)
-    variables = [(c, c.replace("-", "_")) for c in query.columns]
-    return [{c: plain(row[v]) for c, v in variables} for row in solutions]
+    variables = [(c, c.replace("-", "_")) for c in query.fetched]
+    return collected(query, [{c: plain(row[v]) for c, v in variables} for row in solutions])
+
+
+def collected(query: CannedQuery, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows grouped as the query's ``collect`` says (unchanged when it says nothing)."""
+    if not query.collect:
+        return rows
+    spec = query.collect
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row.get(c) for c in spec["by"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {**row, spec["into"]: []}
+        group[spec["into"]].append({c: row.get(c) for c in spec["items"]})
+    return list(groups.values())
 
 
 def effective_parameters(query: CannedQuery, given: dict[str, str | None]) -> dict[str, Any]:

@@ -26,6 +26,9 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(cell(v) for v in value)
     if isinstance(value, dict):
+        if "quote" in value:  # a piece of evidence: “the words” (where, whose)
+            rest = ", ".join(cell(v) for k, v in value.items() if k != "quote" and v)
+            return f"“{cell(value['quote'])}”" + (f" ({rest})" if rest else "")
         return "; ".join(f"{k}: {cell(v)}" for k, v in value.items())
     return " ".join(str(value).split())
 

@@ -69,18 +69,25 @@ def _claim(value_key: str, value: dict[str, Any]) -> dict[str, Any]:
                            "note": {"type": "string"}}}
 
 
+def _one_or_many(claim: dict[str, Any]) -> dict[str, Any]:
+    """A claim, or a list of them where sources or voices differ."""
+    # if/then/else rather than anyOf, so that an editor points at the wrong field itself
+    return {"if": {"type": "array"}, "then": {"type": "array", "minItems": 1, "items": claim},
+            "else": claim}
+
+
 def _entity_field(f: Field) -> dict[str, Any]:
     if f.kind == "text":
         out = _ref("textClaim")
     elif f.kind == "date":
-        out = _ref("dateClaim")
+        out = _one_or_many(_ref("dateClaim"))
     elif f.kind == "verdict":
-        out = _claim("value", {"enum": list(f.values)})
+        out = _one_or_many(_claim("value", {"enum": list(f.values)}))
     elif f.kind == "flag":
         out = _claim("value", {"type": "boolean"})
     elif f.kind == "counts":
         out = {"type": "object", "additionalProperties": False,
-               "properties": {name: _ref("countClaim") for name in schema.COUNTS}}
+               "properties": {name: _one_or_many(_ref("countClaim")) for name in schema.COUNTS}}
     elif f.kind in schema.PART_KINDS:
         out = {"type": "array", "items": _ref(f.kind)}
     elif f.kind == "scheme":

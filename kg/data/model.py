@@ -237,6 +237,19 @@ class _Reader:
                 self.problem(sub("scope"), "a scope belongs only to evidence under an assessment")
         return voice, stance, scope
 
+    def claims(self, entity: Entity, where: Where, node: Any, prop: str, kind: str,
+               default_source: str | None) -> None:
+        """One claim, or, for a field that may hold several values, a list of claims."""
+        if isinstance(node, list) and kind in ("date", "verdict", "integer"):
+            if not node:
+                self.problem(where, "expected a claim or a non-empty list of claims")
+            for index, item in enumerate(node):
+                iwhere = Where(where.file, getattr(item, "line", where.line), where.entity,
+                               f"{where.field}[{index}]")
+                self.claim(entity, iwhere, item, prop, kind, default_source)
+            return
+        self.claim(entity, where, node, prop, kind, default_source)
+
     def claim(self, entity: Entity, where: Where, node: Any, prop: str, kind: str,
               default_source: str | None) -> None:
         value_key = "text" if kind == "text" else "value"
@@ -321,13 +334,13 @@ class _Reader:
     def field(self, entity: Entity, where: Where, key: str, how: str, value: Any,
               default_source: str | None) -> None:
         if how in schema.CLAIM_KINDS:
-            self.claim(entity, where, value, schema.CLAIM_PROPERTIES[key], how, default_source)
+            self.claims(entity, where, value, schema.CLAIM_PROPERTIES[key], how, default_source)
         elif how == "counts":
             counts = self.mapping(where, value, set(schema.COUNTS), "counts")
             for name, item in (counts or {}).items():
                 if name in schema.COUNTS:
-                    self.claim(entity, self.at(where, counts, name, f"counts.{name}"), item,
-                               "mhkg:" + schema.COUNTS[name], "integer", default_source)
+                    self.claims(entity, self.at(where, counts, name, f"counts.{name}"), item,
+                                "mhkg:" + schema.COUNTS[name], "integer", default_source)
         elif how == "strings":
             entity.plain[key] = self.strings(where, value)
         elif how == "string":

@@ -98,11 +98,18 @@ COMMON = (
           many=True),
 )
 
-_DATE_DOC = "(date claim: YYYY, YYYY-MM or YYYY-MM-DD)"
+_DATE_DOC = ("(date claim: YYYY, YYYY-MM or YYYY-MM-DD; a list of claims where sources "
+             "differ)")
+_MANY = "; a list of claims where sources or voices differ"
 
 
 def _counts(doc: str) -> Field:
-    return Field("counts", "counts", doc + ": any of " + ", ".join(COUNTS), many=True)
+    return Field("counts", "counts", doc + ": any of " + ", ".join(COUNTS) + _MANY, many=True)
+
+
+# Claims that may hold several values, each with its own evidence: where sources or voices
+# disagree, every value is kept and shown, never one chosen.
+MANY_VALUED = {"date", "verdict", "counts"}
 
 
 TYPES: dict[str, EntityType] = {t.name: t for t in (
@@ -112,11 +119,14 @@ TYPES: dict[str, EntityType] = {t.name: t for t in (
                "review", "inquiry", "concordat", "implementation-framework", "legislation",
                "service-model", "process", "policy-shift", "vision", "care-model"),
         fields=(
-            Field("published", "date", f"when it was published {_DATE_DOC}", "dct:issued"),
-            Field("started", "date", f"when implementation began {_DATE_DOC}", "mhkg:started"),
-            Field("ended", "date", f"when it came to an end {_DATE_DOC}", "mhkg:ended"),
-            Field("verdict", "verdict", "the review's overall judgement", "mhkg:verdict",
-                  values=tuple(VERDICTS), range="mhkg:Verdict"),
+            Field("published", "date", f"when it was published {_DATE_DOC}", "dct:issued",
+                  many=True),
+            Field("started", "date", f"when implementation began {_DATE_DOC}", "mhkg:started",
+                  many=True),
+            Field("ended", "date", f"when it came to an end {_DATE_DOC}", "mhkg:ended",
+                  many=True),
+            Field("verdict", "verdict", "a source's overall judgement" + _MANY, "mhkg:verdict",
+                  values=tuple(VERDICTS), range="mhkg:Verdict", many=True),
             Field("formally_evaluated", "flag", "whether the source says it was formally "
                   "evaluated (true or false, a claim with evidence); record `false` only where "
                   "the source says there was no evaluation", "mhkg:formallyEvaluated"),
@@ -134,8 +144,10 @@ TYPES: dict[str, EntityType] = {t.name: t for t in (
                "voluntary-sector", "think-tank", "campaign", "partnership", "commissioner",
                "provider", "network", "programme", "group", "service", "research"),
         fields=(
-            Field("established", "date", f"when it was set up {_DATE_DOC}", "mhkg:established"),
-            Field("ended", "date", f"when it came to an end {_DATE_DOC}", "mhkg:ended"),
+            Field("established", "date", f"when it was set up {_DATE_DOC}", "mhkg:established",
+                  many=True),
+            Field("ended", "date", f"when it came to an end {_DATE_DOC}", "mhkg:ended",
+                  many=True),
             _counts("evidenced numbers (integer claims)"),
         )),
     EntityType("Person", "person", "a named person"),
@@ -148,7 +160,8 @@ TYPES: dict[str, EntityType] = {t.name: t for t in (
                   "dct:bibliographicCitation"),
             Field("creators", "strings", "name strings as printed", "mhkg:creatorName",
                   many=True),
-            Field("published", "date", f"when it was published {_DATE_DOC}", "dct:issued"),
+            Field("published", "date", f"when it was published {_DATE_DOC}", "dct:issued",
+                  many=True),
             Field("text", "string", "file name of its full text in the sources folder, if any",
                   "mhkg:textFile"),
             Field("sections", "strings", "its section headings, needed when `text` is given",

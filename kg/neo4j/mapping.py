@@ -232,7 +232,9 @@ def map_graph(nt_path: Path, ontology: Ontology, ontology_ttl: Path) -> Property
                 else:
                     props[name] = sorted(python_value(o) for o in objects)
             elif how == "notation":
-                props[name] = notations.get(objects[0], objects[0])
+                # several values (sources that disagree on a verdict) read "a ≠ b"; each
+                # value, with its evidence, is also a Claim node
+                props[name] = " ≠ ".join(sorted({notations.get(o, o) for o in objects}))
             elif how == "predicate":
                 props["predicate"] = curie(objects[0])
                 if objects[0] in term_labels:
@@ -244,7 +246,7 @@ def map_graph(nt_path: Path, ontology: Ontology, ontology_ttl: Path) -> Property
                         rows.append({"s": subject, "o": obj, "p": claims.get(
                             (subject, predicate, obj), {}) if how == "relation" else {}})
         if labels[0] == "Claim":
-            props.update(_claim_value(predicates, data_labels, term_labels))
+            props.update(_claim_value(predicates, data_labels, term_labels, notations))
         elif labels[0] == "Assessment":
             _assessment_link(subject, predicates, props, node_labels, rels)
         graph.nodes.setdefault(labels, []).append(props)
@@ -316,13 +318,15 @@ def _claim_index(subjects: dict[str, dict[str, list[Any]]]
 
 
 def _claim_value(p: dict[str, list[Any]], data_labels: dict[str, str],
-                 term_labels: dict[str, str]) -> dict[str, Any]:
-    """A claim's object in words: the label of an entity or term, else its lexical form."""
+                 term_labels: dict[str, str], notations: dict[str, str]) -> dict[str, Any]:
+    """A claim's object in words: the label of an entity or term, else its lexical form;
+    for a vocabulary term (a verdict) also its notation."""
     obj = p.get(RDF + "object", [None])[0]
     if obj is None:
         return {}
     if isinstance(obj, str):
-        return {"value": data_labels.get(obj) or term_labels.get(obj) or obj}
+        value = {"value": data_labels.get(obj) or term_labels.get(obj) or obj}
+        return {**value, "notation": notations[obj]} if obj in notations else value
     return {"value": obj.value}
 
 

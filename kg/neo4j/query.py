@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.ask.queries import CannedQuery, QueryError, checked_values
+from kg.ask.queries import CannedQuery, QueryError, checked_values, collected
 from kg.neo4j.mapping import BASE_LABEL, META_LABEL
 
 
@@ -78,7 +78,8 @@ def run(query: CannedQuery, driver: Any, given: dict[str, str | None],
     check_loaded(driver, database)
     params = bind(query, driver, given, database)
     _, records = read(driver, query.cypher, params, database)
-    return [{c: plain(record.get(c)) for c in query.columns} for record in records]
+    return collected(query, [{c: plain(record.get(c)) for c in query.fetched}
+                             for record in records])
 
 
 def run_cypher(driver: Any, text: str, params: dict[str, Any] | None = None,

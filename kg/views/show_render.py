@@ -94,6 +94,12 @@ def _attribute_groups(attributes: list[dict[str, Any]]) -> list[str]:
     return [f"{label.capitalize()}: " + "; ".join(values) for label, values in groups.items()]
 
 
+# Properties a strategy has one value of, unless sources disagree (verdicts, dates, counts).
+DISPUTABLE = {"verdict", "issued", "started", "ended", "established", "actionPointCount",
+              "recommendationCount", "standardCount", "targetCount", "participantCount",
+              "focusGroupCount", "interviewCount", "signatoryCount"}
+
+
 def _text_facts(out: _Text, title: str, facts: list[dict[str, Any]], incoming: bool) -> None:
     if not facts:
         return
@@ -110,7 +116,10 @@ def _text_facts(out: _Text, title: str, facts: list[dict[str, Any]], incoming: b
     for label, members in groups.items():
         one = len(members) == 1
         first = _shown(members[0]["value"], members[0]["value_label"])
-        out.add(f"{label}: {first}" if one else f"{label}:", 0, 4)
+        differ = not one and members[0]["property"] in DISPUTABLE
+        out.add(f"{label}: {first}" if one else
+                f"{label} ≠ the sources differ (mhkg query disputed):" if differ
+                else f"{label}:", 0, 4)
         for fact in members:
             if not one:
                 out.add(f"• {_shown(fact['value'], fact['value_label'])}", 2, 2)
@@ -123,9 +132,14 @@ def _text_twelve(out: _Text, profile: dict[str, Any]) -> None:
     rows = profile["assessments"]
     longest = max((len(a["factor_label"]) for a in rows), default=10)
     name = max(8, min(longest, out.width - len("nnn    not discussed    nn quotes")))
+    seen: dict[str, set[str]] = {}
+    for a in rows:
+        seen.setdefault(a["factor"], set()).add(a["polarity"])
     for a in rows:
         count = len(a["evidence"])
         quotes = f"{count} quote{'s' if count != 1 else ''}" if count else ""
+        if len(seen[a["factor"]]) > 1:
+            quotes += " ≠ sources differ"
         number = "" if a["notation"] is None else str(a["notation"])
         line = (f"{number:>3}  {clip(a['factor_label'], name):<{name}}  {a['polarity']:<13}  "
                 f"{quotes}")

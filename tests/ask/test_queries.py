@@ -21,8 +21,8 @@ def by(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def test_there_are_fifteen_canned_queries() -> None:
-    assert query_names() == sorted([
+def test_there_are_sixteen_canned_queries() -> None:
+    assert query_names() == sorted(["disputed",
         "lacking", "enabled-by", "profile", "scorecard", "funding", "involvement",
         "implementation-bodies", "timeline", "evidence", "recommendations", "focus",
         "evaluations", "missing-factors", "international", "crosswalk"])
@@ -44,7 +44,7 @@ def test_every_query_answers_with_defaults(store: Any, name: str) -> None:
 def test_lacking_implementation_support_is_nhwmh_with_its_quote(store: Any) -> None:
     rows = by(ask(store, "lacking"), "strategy")
     assert "nhwmh" in rows
-    quotes = {r["quote"] for r in rows["nhwmh"]}
+    quotes = {q["quote"] for r in rows["nhwmh"] for q in r["quotes"]}
     assert "It was regarded as lacking any means of implementation" in quotes
     assert {r["source"] for r in rows["nhwmh"]} == {"cmh-2016"}
     assert all(r["locator"] for r in rows["nhwmh"])
@@ -55,14 +55,13 @@ def test_lacking_implementation_support_is_nhwmh_with_its_quote(store: Any) -> N
 def test_lacking_lists_only_hindering_quotes_clearest_first(store: Any) -> None:
     rows = ask(store, "lacking")
     # NHWMH lacked it; the NSF for Children had a national support team, so it is not here.
-    assert {r["strategy"] for r in rows} == {"nhwmh"}
-    assert [r["polarity"] for r in rows] == ["hindered"] * 3
-    assert {r["hindering"] for r in rows} == {3}
-    assert {r["voice"] for r in rows} == {"authors", "participants"}
-    quotes = " ".join(r["quote"] for r in rows)
+    [row] = rows  # one row per strategy
+    assert (row["strategy"], row["polarity"], row["hindering"]) == ("nhwmh", "hindered", 3)
+    assert len(row["quotes"]) == 3 and row["quote"] == row["quotes"][0]["quote"]
+    assert {q["voice"] for q in row["quotes"]} == {"authors", "participants"}
+    quotes = " ".join(q["quote"] for q in row["quotes"])
     assert "ImROC" not in quotes and "This enabled a key ambition" not in quotes
-    assert {r["exception"] for r in rows} == {
-        "helped in part: recovery-oriented services, through ImROC"}
+    assert row["exception"] == "helped in part: recovery-oriented services, through ImROC"
 
 
 def test_lacking_orders_hindered_before_mixed(store: Any) -> None:
@@ -79,7 +78,7 @@ def test_lacking_money(store: Any) -> None:
     assert any("came with no extra funding" in r["quote"] for r in rows["nhwmh"])
     # the NSF-MH's money helped, but the review shows it spent on the wrong things
     assert rows["nsf-mh"][0]["polarity"] == "mixed"
-    assert any("spent on the wrong things" in r["quote"] for r in rows["nsf-mh"])
+    assert any("spent on the wrong things" in q["quote"] for q in rows["nsf-mh"][0]["quotes"])
     assert [r["strategy"] for r in ask(store, "lacking", factor="money")][-1] == "nsf-mh"
 
 
@@ -235,3 +234,54 @@ def test_unknown_query_and_parameter_have_did_you_mean() -> None:
 def test_unknown_parameter(store: Any) -> None:
     with pytest.raises(QueryError, match="did you mean 'factor'"):
         ask(store, "lacking", factr="money")
+
+
+# ---- disagreement: several values, each attributed (issue 11) ------------------------------
+def test_disputed_on_the_real_data_is_the_scrutiny_that_lapsed(store: Any) -> None:
+    rows = ask(store, "disputed")
+    # the authors say scrutiny once held the NSF-MH and NHS Plan to account; a participant
+    # that it now "takes an investigative journalist": no voice says both
+    assert {(r["subject"], r["fact"]) for r in rows} == {
+        ("nsf-mh", "voices on scrutiny"), ("nhs-plan", "voices on scrutiny")}
+    plan = [(r["value"], r["voice"]) for r in rows if r["subject"] == "nhs-plan"]
+    assert plan == [("helped", "authors"), ("hindered", "participant")]
+    assert all(r["quote"] and r["locator"] == "4. Scrutiny" for r in rows)
+
+
+@pytest.fixture
+def disputed_store(disputed_data: Any) -> Any:
+    from kg.graph.store import open_store
+
+    return open_store(disputed_data)
+
+
+def test_disputed_lists_both_sides(disputed_store: Any) -> None:
+    rows = ask(disputed_store, "disputed")
+    assert [(r["fact"], r["value"], r["source"]) for r in rows] == [
+        ("assessment: money", "helped", "mini"), ("assessment: money", "hindered", "other-2020"),
+        ("verdict", "successful", "mini"), ("verdict", "unsuccessful", "other-2020")]
+    assert rows[3]["quote"] == "Looking back, the First Strategy was unsuccessful"
+
+
+def test_the_scorecard_marks_a_disagreement_instead_of_choosing(disputed_store: Any) -> None:
+    rows = {r["strategy"]: r for r in ask(disputed_store, "scorecard")}
+    assert len(ask(disputed_store, "scorecard")) == 2  # one row per strategy, not two
+    assert rows["first"]["money"] == "≠" and rows["second"]["money"] == "-"
+    assert rows["first"]["verdict"] == "successful ≠ unsuccessful"
+    timeline = [r for r in ask(disputed_store, "timeline") if r["strategy"] == "first"]
+    assert [r["verdict"] for r in timeline] == ["successful ≠ unsuccessful"]
+
+
+def test_show_lists_each_value_with_its_source(disputed_store: Any) -> None:
+    from kg.ask.show import describe
+    from kg.views.show_render import render_markdown, render_text
+
+    profile = describe(disputed_store, "first")
+    verdicts = [(f["value"], f["evidence"][0]["source"]) for f in profile["facts"]
+                if f["property"] == "verdict"]
+    assert sorted(verdicts) == [("successful", "mini"), ("unsuccessful", "other-2020")]
+    text = render_text(profile, width=80)
+    assert "verdict ≠ the sources differ (mhkg query disputed):" in text
+    assert "  1  Money     helped         1 quote ≠ sources differ" in text
+    assert "— the authors, in other-2020, section Verdict · hindered" in text
+    assert "unsuccessful" in render_markdown(profile)

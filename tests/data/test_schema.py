@@ -68,6 +68,14 @@ def test_the_fixture_data_validates_against_the_json_schema() -> None:
         assert errors_of(path) == [], path
 
 
+def test_several_values_validate_against_the_json_schema() -> None:
+    """The disagreement fixture: a verdict given as a list of claims from two sources."""
+    for path in sorted((FIXTURES / "disputed" / "data").rglob("*.yaml")):
+        assert errors_of(path) == [], path
+    listed = FIXTURES / "disputed" / "data" / "strategies" / "first.yaml"
+    assert isinstance(yaml.safe_load(listed.read_text("utf-8"))["entities"][0]["verdict"], list)
+
+
 def test_a_broken_file_fails_the_json_schema_where_it_is_broken() -> None:
     errors = errors_of(FIXTURES / "schema" / "broken.yaml")
     text = "\n".join(errors)
@@ -198,7 +206,7 @@ def fields_by_class() -> list[tuple[str, schema.Field]]:
     out += [("Evidence", f) for f in schema.EVIDENCE]
     for t in schema.TYPES.values():
         if "counts" in schema.TYPE_FIELDS[t.name]:
-            out += [(t.name, schema.Field(name, "integer", "", "mhkg:" + local))
+            out += [(t.name, schema.Field(name, "integer", "", "mhkg:" + local, many=True))
                     for name, local in schema.COUNTS.items()]
     return out
 

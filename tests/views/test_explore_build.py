@@ -343,3 +343,22 @@ def test_the_installed_wheel_builds_the_site(installed: Path,  # noqa: F811
     for path in ("index.html", "assets/explorer.css", "assets/search.js",
                  "tour/twelve-factors-1.html", "network.html"):
         assert (tmp_path / "site" / path).is_file(), path
+
+
+def test_a_disagreement_shows_both_sides_in_the_explorer(disputed_data: Path,
+                                                           tmp_path: Path) -> None:
+    from kg.graph.store import open_store
+    from kg.views.explorer import build
+
+    empty_tours = tmp_path / "tours"
+    empty_tours.mkdir()
+    build(open_store(disputed_data), tmp_path / "site", tours=empty_tours)
+    site = tmp_path / "site"
+    page = (site / "strategy" / "first.html").read_text(encoding="utf-8")
+    assert "<span aria-hidden=\"true\">≠</span> sources differ</span>" in page
+    assert "Looking back, the First Strategy was unsuccessful" in page
+    assert "is widely seen as successful" in page
+    factors = (site / "factors.html").read_text(encoding="utf-8")
+    assert "cell-sources-differ" in factors and "≠" in factors
+    disputed = (site / "query" / "disputed.html").read_text(encoding="utf-8")
+    assert "other-2020" in disputed and "unsuccessful" in disputed

@@ -23,6 +23,7 @@ from kg.data.schema import VOICE_WORDS
 from kg.views.diagram.style import VERDICT_TEXT, node_style
 from kg.views.explorer import content, drawings, search_index, views
 from kg.views.explorer.collect import TYPE_TITLES, Graph
+from kg.views.show_render import DISPUTABLE
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; "
@@ -32,7 +33,8 @@ NAV = [("index.html", "Home"), ("timeline.html", "Timeline"), ("factors.html", "
        ("tours.html", "Tours"), ("queries.html", "Questions"), ("network.html", "Network"),
        ("all.html", "Everything"), ("search.html", "Search")]
 MARKER = ".mhkg-explorer"
-SYMBOLS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1", "not discussed": "\u00b7"}
+SYMBOLS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1", "not discussed": "\u00b7",
+           "sources differ": "\u2260"}
 ASSETS = ("explorer.css", "search.js")
 
 
@@ -85,7 +87,7 @@ class Pages:
             title=title, root=root, here=path, csp=CSP, url=url, label=self.graph.label,
             nav=[{"href": href, "text": text} for href, text in NAV], symbols=SYMBOLS,
             verdict_text=VERDICT_TEXT, type_name=self.type_name, short_label=self.short_label,
-            voice_words=VOICE_WORDS, **context)
+            voice_words=VOICE_WORDS, disputable=DISPUTABLE, **context)
         self.out.files[path] = page
         self.out.kinds[kind] = self.out.kinds.get(kind, 0) + 1
 

@@ -320,9 +320,10 @@ def factors_page(graph: Graph, timeline: dict[str, Any]
         profile = graph.profiles[item["id"]]
         cells: dict[str, str] = {}
         for a in profile["assessments"]:
-            if a["polarity"] != NOT_DISCUSSED:  # sources that disagree make it mixed
+            if a["polarity"] != NOT_DISCUSSED:  # sources that disagree: marked, not merged
                 before = cells.get(a["factor"])
-                cells[a["factor"]] = a["polarity"] if before in (None, a["polarity"]) else "mixed"
+                cells[a["factor"]] = (a["polarity"] if before in (None, a["polarity"])
+                                      else "sources differ")
         if cells:
             matrix.append({"id": item["id"], "short": shortest_name(profile),
                            "verdict": item["verdict"],
@@ -385,7 +386,10 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
     """A canned query's table: ids become links, quotes carry their locator and source."""
     query = result.query
     columns = list(query.columns)
-    if "quote" in columns:
+    into = query.collect["into"] if query.collect else None
+    if into:  # the collected quotes are shown in full; the first one is not repeated
+        columns = [c for c in columns if c not in (*QUOTE_COLUMNS, "quote", "voice")]
+    elif "quote" in columns:
         columns = [c for c in columns if c not in QUOTE_COLUMNS]
     empty = [c for c in columns if result.rows
              and all(row.get(c) in (None, "") for row in result.rows)]
@@ -395,8 +399,10 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
         cells = []
         for column in columns:
             value = row.get(column)
-            cell: dict[str, Any] = {"quote": None, "parts": [], "badge": None}
-            if column == "quote" and value:
+            cell: dict[str, Any] = {"quote": None, "quotes": None, "parts": [], "badge": None}
+            if column == into and value:
+                cell["quotes"] = evidence(graph, value)
+            elif column == "quote" and value:
                 found = lookup_quote(graph, value, row.get("locator"), row.get("source")) or {}
                 cell["quote"] = evidence(graph, [{**found, "quote": value}])[0]
             elif column in BADGE_COLUMNS and value:
