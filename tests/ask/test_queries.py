@@ -285,3 +285,18 @@ def test_show_lists_each_value_with_its_source(disputed_store: Any) -> None:
     assert "  1  Money     helped         1 quote ≠ sources differ" in text
     assert "— the authors, in other-2020, section Verdict · hindered" in text
     assert "unsuccessful" in render_markdown(profile)
+
+
+def test_query_rows_carry_the_voice_and_stance_of_their_quote(store: Any) -> None:
+    helped = ask(store, "enabled-by", factor="implementation-support")
+    assert helped and {r["voice"] for r in helped} <= {"authors", "cited", "participants",
+                                                        "participant"}
+    # the quote "It was regarded as lacking any means of implementation" hinders: never here
+    assert not any("lacking any means" in r["quote"] for r in helped)
+    profile = [r for r in ask(store, "profile", strategy="nhwmh") if r["quote"]]
+    assert {r["stance"] for r in profile} == {"helped", "hindered"}
+    assert any(r["scope"] == "recovery-oriented services, through ImROC" for r in profile)
+    evidence = ask(store, "evidence", id="nhwmh")
+    assert all(r["voice"] for r in evidence)
+    assert any(r["voice"] == "participant" and "Some participants" in r["quote"]
+               for r in evidence)
