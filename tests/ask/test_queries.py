@@ -300,3 +300,15 @@ def test_query_rows_carry_the_voice_and_stance_of_their_quote(store: Any) -> Non
     assert all(r["voice"] for r in evidence)
     assert any(r["voice"] == "participant" and "Some participants" in r["quote"]
                for r in evidence)
+
+
+def test_every_query_that_quotes_says_whose_voice_it_is(store: Any) -> None:
+    for query in all_queries():
+        if "quote" not in query.columns:
+            continue
+        assert "voice" in query.columns, f"{query.name} gives quotes without their voice"
+        params = {"id": "nsf-mh"} if query.name == "evidence" else {}
+        for row in ask(store, query.name, **params):
+            if row.get("quote"):
+                assert row["voice"] in {"authors", "cited", "participants", "participant"}, \
+                    (query.name, row)
