@@ -48,6 +48,9 @@ def bench_cli(runs: int) -> None:
     mhkg = shutil.which("mhkg")
     base = [mhkg] if mhkg else [sys.executable, str(ROOT / "cli.py")]
     subprocess.run([*base, "query", "lacking"], check=True, capture_output=True)  # warm cache
+    # The floor, measured in the same run: the interpreter alone, with nothing of mhkg.
+    floor = median_run([sys.executable, "-c", "pass"], runs)
+    print(f"  {'floor: python -c pass (median)':<46} {floor:>10.3f} s", flush=True)
     record("mhkg --help (median)", median_run([*base, "--help"], runs), 0.1)
     record("mhkg query lacking, cold process (median)",
            median_run([*base, "query", "lacking"], runs), 0.3)

@@ -101,7 +101,7 @@ def _entity_field(f: Field) -> dict[str, Any]:
     return {**out, "description": f.doc}
 
 
-def _entity(t: schema.EntityType, predicates: list[str]) -> dict[str, Any]:
+def _entity(t: schema.EntityType) -> dict[str, Any]:
     properties = {f.name: _entity_field(f) for f in (*schema.COMMON, *t.fields)}
     properties["type"] = {"const": t.name, "description": t.doc}
     if t.kinds:
@@ -135,7 +135,7 @@ def json_schema(predicates: list[str]) -> dict[str, Any]:
     }
     defs["funding"]["dependentRequired"] = {"amount": ["currency"]}
     for t in schema.TYPES.values():
-        defs[t.name] = _entity(t, predicates)
+        defs[t.name] = _entity(t)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

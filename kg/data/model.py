@@ -97,6 +97,10 @@ class _Reader:
         self.problems.append(Problem(where.file, line or where.line, where.entity, where.field,
                                      message))
 
+    def item_at(self, where: Where, item: Any, path: str) -> Where:
+        """Where one item of a list is: its own line when it has one, else the list's."""
+        return Where(where.file, getattr(item, "line", where.line), where.entity, path)
+
     def at(self, where: Where, node: Any, key: str, path: str) -> Where:
         line = node.line_of(key) if isinstance(node, Mapping) else where.line
         return Where(where.file, line, where.entity, path)
@@ -184,8 +188,7 @@ class _Reader:
             return []
         out = []
         for index, item in enumerate(value):
-            iwhere = Where(ewhere.file, getattr(item, "line", ewhere.line), ewhere.entity,
-                           f"{ewhere.field}[{index}]")
+            iwhere = self.item_at(ewhere, item, f"{ewhere.field}[{index}]")
             item = self.mapping(iwhere, item, schema.EVIDENCE_FIELDS, "an evidence item")
             if item is None:
                 continue
@@ -238,15 +241,14 @@ class _Reader:
         return voice, stance, scope
 
     def claims(self, entity: Entity, where: Where, node: Any, prop: str, kind: str,
-               default_source: str | None) -> None:
+               default_source: str | None, many: bool) -> None:
         """One claim, or, for a field that may hold several values, a list of claims."""
-        if isinstance(node, list) and kind in ("date", "verdict", "integer"):
+        if isinstance(node, list) and many:
             if not node:
                 self.problem(where, "expected a claim or a non-empty list of claims")
             for index, item in enumerate(node):
-                iwhere = Where(where.file, getattr(item, "line", where.line), where.entity,
-                               f"{where.field}[{index}]")
-                self.claim(entity, iwhere, item, prop, kind, default_source)
+                self.claim(entity, self.item_at(where, item, f"{where.field}[{index}]"), item,
+                           prop, kind, default_source)
             return
         self.claim(entity, where, node, prop, kind, default_source)
 
@@ -333,14 +335,16 @@ class _Reader:
 
     def field(self, entity: Entity, where: Where, key: str, how: str, value: Any,
               default_source: str | None) -> None:
+        many = key in schema.MANY_VALUED[entity.type]
         if how in schema.CLAIM_KINDS:
-            self.claims(entity, where, value, schema.CLAIM_PROPERTIES[key], how, default_source)
+            self.claims(entity, where, value, schema.CLAIM_PROPERTIES[key], how, default_source,
+                        many)
         elif how == "counts":
             counts = self.mapping(where, value, set(schema.COUNTS), "counts")
             for name, item in (counts or {}).items():
                 if name in schema.COUNTS:
                     self.claims(entity, self.at(where, counts, name, f"counts.{name}"), item,
-                                "mhkg:" + schema.COUNTS[name], "integer", default_source)
+                                "mhkg:" + schema.COUNTS[name], "integer", default_source, many)
         elif how == "strings":
             entity.plain[key] = self.strings(where, value)
         elif how == "string":
@@ -360,8 +364,7 @@ class _Reader:
             self.problem(where, f"expected a list, got {_show(value)}")
             return
         for index, item in enumerate(value):
-            iwhere = Where(where.file, getattr(item, "line", where.line), where.entity,
-                           f"{key}[{index}]")
+            iwhere = self.item_at(where, item, f"{key}[{index}]")
             item = self.mapping(iwhere, item, allowed, f"a {key} item")
             if item is None:
                 continue
@@ -468,8 +471,7 @@ class _Reader:
             self.problem(where, f"expected a list of relations, got {_show(value)}")
             return
         for index, item in enumerate(value):
-            iwhere = Where(where.file, getattr(item, "line", where.line), where.entity,
-                           f"relations[{index}]")
+            iwhere = self.item_at(where, item, f"relations[{index}]")
             item = self.mapping(iwhere, item, schema.RELATION_FIELDS, "a relation")
             if item is None:
                 continue

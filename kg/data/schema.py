@@ -107,11 +107,6 @@ def _counts(doc: str) -> Field:
     return Field("counts", "counts", doc + ": any of " + ", ".join(COUNTS) + _MANY, many=True)
 
 
-# Claims that may hold several values, each with its own evidence: where sources or voices
-# disagree, every value is kept and shown, never one chosen.
-MANY_VALUED = {"date", "verdict", "counts"}
-
-
 TYPES: dict[str, EntityType] = {t.name: t for t in (
     EntityType(
         "Strategy", "strategy", "a strategy, policy, programme, report or review",
@@ -291,6 +286,14 @@ TYPE_FIELDS: dict[str, dict[str, str]] = {
 # Field name -> property (prefixed name) for evidenced attribute claims.
 CLAIM_PROPERTIES = {f.name: f.property for t in TYPES.values() for f in (*COMMON, *t.fields)
                     if f.kind in CLAIM_KINDS and f.property}
+# Claims that may hold several values, each with its own evidence: where sources or voices
+# disagree, every value is kept and shown, never one chosen. Type -> its field names; and the
+# local names of their properties (what `show` marks when the values differ).
+MANY_VALUED = {name: {f.name for f in t.fields if f.many and f.kind in (*CLAIM_KINDS, "counts")}
+               for name, t in TYPES.items()}
+DISPUTABLE = ({f.property.split(":", 1)[1] for t in TYPES.values() for f in t.fields
+               if f.name in MANY_VALUED[t.name] and f.property}
+              | set(COUNTS.values()))
 EVIDENCE_FIELDS = names(EVIDENCE)
 FUNDING_FIELDS = names(FUNDING)
 OUTCOME_FIELDS = names(OUTCOMES)

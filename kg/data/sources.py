@@ -71,10 +71,8 @@ class SourceText:
         hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
         if not hits:
             return f"quote not found in {self.path.name}: {shorten(quote)!r}"
-        for start in hits:
-            for begin, end in self.spans.get(locator, []):
-                if begin <= start and start + len(needle) <= end + 1:
-                    return None
+        if self._in_section(hits, len(needle), locator) is not None:
+            return None
         where = sorted({self.section_at(h) or "(before the first heading)" for h in hits})
         return (f"quote found in {self.path.name} but not in section {locator!r}; "
                 f"it is in {', '.join(repr(w) for w in where)}")
@@ -83,17 +81,24 @@ class SourceText:
         """The words of the sentence before the quote (within its section) and the few after
         it, or None when the quote is not in that section."""
         needle = normalise(quote)
-        for hit in re.finditer(re.escape(needle), self.text):
-            start = hit.start()
+        hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
+        found = self._in_section(hits, len(needle), locator)
+        if found is None:
+            return None
+        start, begin, end = found
+        before = self.text[max(begin, start - width):start]
+        cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "), before.rfind(": "))
+        if cut >= 0:
+            before = before[cut + 2:]
+        return before, self.text[start + len(needle):min(end, start + len(needle) + 40)]
+
+    def _in_section(self, hits: list[int], length: int, locator: str
+                    ) -> tuple[int, int, int] | None:
+        """The first hit (start, section begin, section end) that lies inside ``locator``."""
+        for start in hits:
             for begin, end in self.spans.get(locator, []):
-                if begin <= start and start + len(needle) <= end + 1:
-                    before = self.text[max(begin, start - width):start]
-                    cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "),
-                              before.rfind(": "))
-                    if cut >= 0:
-                        before = before[cut + 2:]
-                    after = self.text[start + len(needle):min(end, start + len(needle) + 40)]
-                    return before, after
+                if begin <= start and start + length <= end + 1:
+                    return start, begin, end
         return None
 
     def section_at(self, offset: int) -> str | None:

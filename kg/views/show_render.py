@@ -7,6 +7,7 @@ from typing import Any
 
 from kg.ask.show import caption, polarity_text
 from kg.core.formatting import clip
+from kg.data.schema import DISPUTABLE
 
 
 def _shown(value: Any, value_label: str | None) -> str:
@@ -94,12 +95,6 @@ def _attribute_groups(attributes: list[dict[str, Any]]) -> list[str]:
     return [f"{label.capitalize()}: " + "; ".join(values) for label, values in groups.items()]
 
 
-# Properties a strategy has one value of, unless sources disagree (verdicts, dates, counts).
-DISPUTABLE = {"verdict", "issued", "started", "ended", "established", "actionPointCount",
-              "recommendationCount", "standardCount", "targetCount", "participantCount",
-              "focusGroupCount", "interviewCount", "signatoryCount"}
-
-
 def _text_facts(out: _Text, title: str, facts: list[dict[str, Any]], incoming: bool) -> None:
     if not facts:
         return
@@ -116,7 +111,7 @@ def _text_facts(out: _Text, title: str, facts: list[dict[str, Any]], incoming: b
     for label, members in groups.items():
         one = len(members) == 1
         first = _shown(members[0]["value"], members[0]["value_label"])
-        differ = not one and members[0]["property"] in DISPUTABLE
+        differ = not one and members[0]["property"] in DISPUTABLE  # sources disagree
         out.add(f"{label}: {first}" if one else
                 f"{label} ≠ the sources differ (mhkg query disputed):" if differ
                 else f"{label}:", 0, 4)

@@ -19,11 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.data.schema import VOICE_WORDS
+from kg.data.schema import DISPUTABLE, VOICE_WORDS
 from kg.views.diagram.style import VERDICT_TEXT, node_style
 from kg.views.explorer import content, drawings, search_index, views
 from kg.views.explorer.collect import TYPE_TITLES, Graph
-from kg.views.show_render import DISPUTABLE
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; "
