@@ -80,7 +80,7 @@ def test_sparql_reads(tmp_path: Path) -> None:
 def test_queries_lists_all() -> None:
     result = run_mhkg("queries", "--format", "json")
     names = [r["name"] for r in json.loads(result.stdout)["rows"]]
-    assert len(names) == 16 and "lacking" in names and "disputed" in names
+    assert len(names) == 20 and "lacking" in names and "disputed" in names
 
 
 def test_export_formats(tmp_path: Path) -> None:

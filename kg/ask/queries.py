@@ -185,7 +185,22 @@ def run(query: CannedQuery, store: Any, given: dict[str, str | None]) -> list[di
     substitutions = bind(query, store, given)
     solutions = store.query(query.sparql, prefixes=PREFIXES, substitutions=substitutions)
     variables = [(c, c.replace("-", "_")) for c in query.fetched]
-    return collected(query, [{c: plain(row[v]) for c, v in variables} for row in solutions])
+    return collected(query, distinct([{c: plain(row[v]) for c, v in variables}
+                                      for row in solutions]))
+
+
+def distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows without repeats, in order. An optional entity parameter (``--about``) is matched
+    by a triple pattern that yields a row per entity when it is unset; those rows differ only
+    in the unshown parameter variable, and are one answer."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for row in rows:
+        key = tuple(row.values())
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
 
 
 def collected(query: CannedQuery, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

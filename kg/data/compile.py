@@ -180,10 +180,11 @@ class _Compiler:
                                    ev.where.field + ".voice"), problem)
 
     # ---- claims ------------------------------------------------------------------------
-    def claim(self, subject, prop, obj, claim: Claim) -> None:
+    def claim(self, subject, prop, obj, claim: Claim):
+        """Assert one evidenced fact and its reifying Claim; returns the Claim node."""
         evidence = self.evidence(claim.evidence)
         if not evidence:
-            return
+            return None
         g = self.graph
         g.add((subject, prop, obj))
         node = self.rdflib.URIRef(f"{ID_NS}claim/{_digest(str(subject), str(prop), obj.n3())}")
@@ -198,6 +199,7 @@ class _Compiler:
             g.add((node, self.M.note, self.rdflib.Literal(claim.note)))
         for ev in evidence:
             g.add((node, self.M.hasEvidence, ev))
+        return node
 
     def entity(self, entity: Entity) -> None:
         g, lit = self.graph, self.rdflib.Literal
@@ -229,6 +231,13 @@ class _Compiler:
                     g.add((s, self.M.section, lit(name)))
             elif key == "text":
                 g.add((s, self.M.textFile, lit(value)))
+            elif key == "concerns":
+                for ref in value:
+                    target = self.resolve(ref)
+                    if target is not None:
+                        g.add((s, self.M.concerns, target))
+            elif key == "link":
+                self.link(entity, s, value)
         if entity.type == "SuccessFactor":
             g.add((s, self.SKOS.inScheme, self.rdflib.URIRef(f"{ID_NS}framework/{TWELVE_FACTORS}")))
         for claim in entity.claims:
@@ -239,9 +248,35 @@ class _Compiler:
             counters[part.kind] = counters.get(part.kind, 0) + 1
             self.part(entity, s, part, counters[part.kind], seen_pairs)
 
+    def link(self, entity: Entity, s, link: dict[str, Any]) -> None:
+        """A factor link: ``factor mhkg:enables factor`` (a Claim with the statement's
+        evidence, derived from the finding), and the finding concerns both factors."""
+        factor = frozenset({ONTOLOGY_NS + "SuccessFactor"})
+        statement = next((c for c in entity.claims if c.prop == "mhkg:statement"), None)
+        source = self.resolve(link["from"], factor, "factor")
+        prop = self.M[schema.LINKS[link["type"]]]
+        for ref in link["to"]:
+            target = self.resolve(ref, factor, "factor")
+            if source is None or target is None or statement is None:
+                continue
+            if target == source:
+                self.problem(ref.where, "a factor cannot be linked to itself")
+                continue
+            node = self.claim(source, prop, target, Claim(
+                f"mhkg:{schema.LINKS[link['type']]}", ref, statement.evidence, ref.where))
+            if node is not None:
+                self.graph.add((node, self.PROV.wasDerivedFrom, s))
+            self.graph.add((s, self.M.concerns, target))
+        if source is not None:
+            self.graph.add((s, self.M.concerns, source))
+
     def entity_claim(self, entity: Entity, s, claim: Claim) -> None:
         if claim.prop.startswith("relation:"):
             name = claim.prop.split(":", 1)[1]
+            if name in schema.LINKS.values():
+                self.problem(claim.where, f"{name} links two factors through a finding: state "
+                             "it as a Finding of kind factor-link, with its `link`")
+                return
             relation = self.ontology.relations.get(name)
             if relation is None:
                 hint = did_you_mean(name, self.ontology.relations.keys())

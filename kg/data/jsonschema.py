@@ -92,6 +92,12 @@ def _entity_field(f: Field) -> dict[str, Any]:
         out = {"type": "array", "items": _ref(f.kind)}
     elif f.kind == "scheme":
         out = _value("ref")
+    elif f.kind == "link":
+        to = {"anyOf": [_value("ref"), {**_value("refs"), "minItems": 1}]}
+        out = {"type": "object", "additionalProperties": False,
+               "required": ["from", "type", "to"],
+               "properties": {"from": _value("ref"), "type": {"enum": list(schema.LINKS)},
+                              "to": to}}
     elif f.kind == "relations":
         out = {"type": "array", "items": _ref("relation")}
     elif f.kind == "type":
@@ -116,6 +122,8 @@ def _entity(t: schema.EntityType) -> dict[str, Any]:
 
 def json_schema(predicates: list[str]) -> dict[str, Any]:
     """The JSON Schema of a data file; ``predicates`` are the ontology's relation names."""
+    # factor links are stated only through a Finding's `link`, never under `relations:`
+    predicates = [p for p in predicates if p not in schema.LINKS.values()]
     evidence_item = _object(schema.EVIDENCE)
     relation = _object(schema.RELATIONS)
     relation["properties"]["predicate"] = {"enum": sorted(predicates),

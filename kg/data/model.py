@@ -164,6 +164,34 @@ class _Reader:
         self.problem(where, f"expected an id, got {_show(value)}")
         return None
 
+    def refs(self, where: Where, value: Any) -> list[Ref]:
+        items = value if isinstance(value, list) else None
+        if not items:
+            self.problem(where, f"expected a non-empty list of ids, got {_show(value)}")
+            return []
+        return [r for index, item in enumerate(items)
+                if (r := self.ref(Where(where.file, where.line, where.entity,
+                                        f"{where.field}[{index}]"), item)) is not None]
+
+    def link(self, where: Where, value: Any) -> dict[str, Any] | None:
+        """A factor link: ``{from: factor, type: enables|depends-on|works-with, to: ...}``."""
+        node = self.mapping(where, value, schema.LINK_FIELDS, "{from, type, to}")
+        if node is None:
+            return None
+        missing = [k for k in ("from", "type", "to") if k not in node]
+        if missing:
+            self.problem(where, "a link needs " + ", ".join(repr(k) for k in missing))
+            return None
+        kind = self.choice(self.at(where, node, "type", f"{where.field}.type"), node["type"],
+                           schema.LINKS, "link type")
+        source = self.ref(self.at(where, node, "from", f"{where.field}.from"), node["from"])
+        twhere = self.at(where, node, "to", f"{where.field}.to")
+        targets = self.refs(twhere, node["to"]) if isinstance(node["to"], list) \
+            else [r for r in [self.ref(twhere, node["to"])] if r is not None]
+        if kind is None or source is None or not targets:
+            return None
+        return {"from": source, "type": kind, "to": targets}
+
     def mapping(self, where: Where, value: Any, allowed: set[str], what: str) -> Mapping | None:
         if not isinstance(value, Mapping):
             self.problem(where, f"expected {what} (a mapping), got {_show(value)}")
@@ -319,6 +347,13 @@ class _Reader:
                 entity.kind = self.choice(kwhere, node["kind"], schema.KINDS[etype], "kind")
             else:
                 self.problem(kwhere, f"a {etype} has no kinds")
+        if etype in schema.KIND_REQUIRED and "kind" not in node:
+            self.problem(where, f"a {etype} needs a kind; allowed: "
+                         + ", ".join(schema.KINDS[etype]))
+        if etype == "Finding" and (entity.kind == "factor-link") != ("link" in node):
+            self.problem(self.at(where, node, "link", "link") if "link" in node else where,
+                         "a factor-link needs a link" if entity.kind == "factor-link"
+                         else "only a factor-link has a link")
         if "note" in node:
             entity.note = self.string(self.at(where, node, "note", "note"), node["note"])
         if "description" in node:
@@ -353,6 +388,10 @@ class _Reader:
             entity.plain[key] = self.integer(where, value)
         elif how == "scheme":
             entity.plain[key] = self.ref(where, value)
+        elif how == "refs":
+            entity.plain[key] = self.refs(where, value)
+        elif how == "link":
+            entity.plain[key] = self.link(where, value)
         else:
             self.parts(entity, where, key, how, value, default_source)
 

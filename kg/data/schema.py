@@ -31,7 +31,7 @@ MAX_QUOTE = 400  # characters, after normalising whitespace
 # with evidence, plain fields carry none.
 CLAIM_KINDS = ("date", "text", "verdict", "flag")
 PART_KINDS = ("funding", "outcomes", "assessments", "lessons")
-PLAIN_KINDS = ("strings", "string", "integer", "scheme")
+PLAIN_KINDS = ("strings", "string", "integer", "scheme", "refs", "link")
 READERS = CLAIM_KINDS + ("counts",) + PART_KINDS + PLAIN_KINDS
 
 
@@ -77,6 +77,9 @@ VOICE_WORDS = {"authors": "the authors", "cited": "a work it cites",
                "participant": "a focus group participant"}
 # stance: which way one quote shows a factor working for a strategy (the Polarity individuals)
 STANCES = {"helped": "Helped", "hindered": "Hindered"}
+# a factor link's type: the YAML word -> the relation's local name (mhkg:<name>) between factors
+LINKS = {"enables": "enables", "depends-on": "dependsOn", "works-with": "worksWith"}
+LINK_FIELDS = {"from", "type", "to"}
 # voice: whose words a quote reports -> the ontology individual (mhkg:<name>)
 VOICES = {"authors": "AuthorsVoice", "cited": "CitedVoice", "participants": "ParticipantsVoice",
           "participant": "ParticipantVoice"}
@@ -192,6 +195,33 @@ TYPES: dict[str, EntityType] = {t.name: t for t in (
                   "mhkg:statement", required=True),
         )),
     EntityType(
+        "Finding", "finding", "what the review concludes across strategies: a link between "
+        "factors, an unintended consequence, a lesson, a dilemma, a gap, a barrier or an "
+        "observation",
+        kinds=("factor-link", "unintended-consequence", "lesson", "dilemma", "gap", "barrier",
+               "observation"),
+        fields=(
+            Field("statement", "text", "what it finds: a sentence written for the project that "
+                  "its evidence supports (`{text, evidence}`)", "mhkg:statement", required=True),
+            Field("concerns", "refs", "the entities it bears on (strategies, factors, actors, "
+                  "ideas, comparators); a link's factors are added", "mhkg:concerns", many=True),
+            Field("link", "link", "a factor-link's link (required there, nowhere else): "
+                  "`{from: factor, type: enables | depends-on | works-with, to: factor or list}`; "
+                  "the statement's evidence is the link's"),
+        )),
+    EntityType(
+        "Idea", "idea", "a service model, power, standard or principle the review discusses "
+        "(crisis resolution teams, street triage, parity of esteem, ...)",
+        kinds=("service-model", "legal-power", "standard", "principle")),
+    EntityType(
+        "Question", "question", "a question a source put to its participants",
+        fields=(
+            Field("notation", "integer", "its number in the source's list", "skos:notation",
+                  required=True),
+            Field("statement", "text", "the question, verbatim where it is short "
+                  "(`{text, evidence}`)", "mhkg:statement", required=True),
+        )),
+    EntityType(
         "Comparator", "comparator", "a country or province the review compares England with",
         kinds=("country", "province"),
         fields=(
@@ -300,6 +330,8 @@ OUTCOME_FIELDS = names(OUTCOMES)
 ASSESSMENT_FIELDS = names(ASSESSMENTS)
 RELATION_FIELDS = names(RELATIONS)
 LESSON_FIELDS = names(LESSONS)
+# Kinds a type must state (the queries group its entities by them).
+KIND_REQUIRED = {"Finding"}
 
 
 def _check() -> None:

@@ -7,7 +7,8 @@ from typing import Any
 from kg import ONTOLOGY_NS
 
 CLASSES = ["Strategy", "SuccessFactor", "Framework", "FrameworkElement", "Organisation",
-           "Person", "Role", "Source", "Recommendation", "Comparator", "Assessment",
+           "Person", "Role", "Source", "Recommendation", "Comparator", "Finding", "Idea",
+           "Question", "Assessment",
            "Funding", "Outcome", "Lesson", "Claim", "Evidence"]
 
 

@@ -39,7 +39,8 @@ M = ONTOLOGY_NS
 CURIES = {M: "mhkg:", RDF: "rdf:", RDFS: "rdfs:", SKOS: "skos:", DCT: "dct:", PROV: "prov:"}
 
 ENTITY_LABELS = ("Strategy", "SuccessFactor", "Organisation", "Person", "Role", "Source",
-                 "Recommendation", "Comparator", "FrameworkElement", "Framework")
+                 "Recommendation", "Comparator", "FrameworkElement", "Framework", "Finding",
+                 "Idea", "Question")
 SUPER_LABELS = ("Actor",)  # superclasses that also become labels: (:Organisation:Actor)
 DETAIL_LABELS = ("Assessment", "Claim", "Evidence", "Funding", "Outcome", "Lesson")
 
@@ -64,6 +65,7 @@ STRUCTURAL_TYPES = {
     M + "hasFunding": "HAS_FUNDING", M + "hasOutcome": "HAS_OUTCOME",
     M + "hasLesson": "HAS_LESSON", M + "bearsOn": "BEARS_ON", M + "funder": "FUNDED_BY",
     RDF + "subject": "SUBJECT", RDF + "object": "OBJECT",
+    M + "concerns": "CONCERNS", PROV + "wasDerivedFrom": "DERIVED_FROM",
 }
 ASSESSMENT_TYPES = {"helped": "HELPED_BY", "hindered": "HINDERED_BY", "mixed": "MIXED_ON"}
 ASSESSMENT_KEY = "assessment"  # assessment relationships are merged on this property

@@ -21,8 +21,8 @@ def by(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def test_there_are_sixteen_canned_queries() -> None:
-    assert query_names() == sorted(["disputed",
+def test_there_are_twenty_canned_queries() -> None:
+    assert query_names() == sorted(["disputed", "factor-links", "unintended", "lessons", "findings",
         "lacking", "enabled-by", "profile", "scorecard", "funding", "involvement",
         "implementation-bodies", "timeline", "evidence", "recommendations", "focus",
         "evaluations", "missing-factors", "international", "crosswalk"])
@@ -200,7 +200,7 @@ def test_missing_factors(store: Any) -> None:
 
 def test_international(store: Any) -> None:
     rows = by(ask(store, "international"), "comparator")
-    assert set(rows) == {"ontario", "australia", "new-zealand", "scotland"}
+    assert set(rows) == {"ontario", "australia", "new-zealand", "scotland", "england"}
     assert any("Te Pou" in (r["lesson"] or "") and "implementation-support" in r["factors"]
                for r in rows["new-zealand"])
 

@@ -72,7 +72,7 @@ def test_coverage(report: Report) -> None:
     assert sorted(s for s, e in entities.items() if e.type == "Recommendation") == [
         f"rec-{n}" for n in range(1, 8)]
     assert {s for s, e in entities.items() if e.type == "Comparator"} == {
-        "ontario", "australia", "new-zealand", "scotland"}
+        "ontario", "australia", "new-zealand", "scotland", "england"}
     assert "NSF-MH" in entities["nsf-mh"].aliases
     assert {"NHWMH", "No Health without Mental Health"} <= set(entities["nhwmh"].aliases)
 

@@ -89,7 +89,9 @@ def _every_value(name: str, param: str, store: Any) -> list[str]:
 
 @pytest.mark.parametrize(("name", "param"), [
     ("lacking", "factor"), ("enabled-by", "factor"), ("profile", "strategy"),
-    ("involvement", "strategy"), ("involvement", "actor"), ("evidence", "id")])
+    ("involvement", "strategy"), ("involvement", "actor"), ("evidence", "id"),
+    ("factor-links", "factor"), ("unintended", "about"), ("lessons", "about"),
+    ("findings", "about")])
 def test_same_answers_for_every_parameter_value(store: Any, neo4j: Any, name: str,
                                                 param: str) -> None:
     query = load_query(name)
@@ -154,3 +156,14 @@ def test_cypher_command_reads_and_refuses_writes(neo4j_server: Any, neo4j: Any) 
     bad = run_mhkg("cypher", "MATCH (n RETURN n", env=env)
     assert bad.returncode == 2 and "invalid Cypher" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_findings_of_each_kind_are_the_same_on_both_backends(store: Any, neo4j: Any) -> None:
+    query = load_query("findings")
+    for kind in query.parameters["kind"].allowed:
+        embedded = normalised(query, run(query, store, {"kind": kind}))
+        assert embedded, kind
+        assert normalised(query, run_neo4j(query, neo4j, {"kind": kind})) == embedded, kind
+    both = {"kind": "lesson", "about": "leadership"}
+    assert normalised(query, run_neo4j(query, neo4j, both)) == \
+        normalised(query, run(query, store, both))

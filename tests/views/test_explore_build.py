@@ -48,7 +48,7 @@ def test_every_entity_query_and_tour_step_has_a_page(real: tuple[Path, Any]) -> 
     graph = collect(open_store(), network=False)
     for slug, path in graph.urls.items():
         assert (site / path).is_file(), slug
-    assert len(graph.urls) == 123
+    assert len(graph.urls) == 209  # every entity (208 in the data) and the twelve-factor scheme
     for name in query_names():
         assert (site / "query" / f"{name}.html").is_file()
     tours = content.load_tours(content.shipped("tours"))
@@ -362,3 +362,33 @@ def test_a_disagreement_shows_both_sides_in_the_explorer(disputed_data: Path,
     assert "cell-sources-differ" in factors and "≠" in factors
     disputed = (site / "query" / "disputed.html").read_text(encoding="utf-8")
     assert "other-2020" in disputed and "unsuccessful" in disputed
+
+
+def test_the_factors_page_draws_the_links_between_factors(real: tuple[Path, Any]) -> None:
+    import re
+
+    site, _ = real
+    html = (site / "factors.html").read_text(encoding="utf-8")
+    figure = html.split('<figure class="drawing factor-links">', 1)[1].split("</figure>", 1)[0]
+    edges = re.findall(r'<a href="([^"]+)" class="edge"><title>([^<]+)</title>', figure)
+    assert len(edges) == 15  # one curve per link, each to the finding that states it
+    assert all(href.startswith("finding/") for href, _ in edges)
+    titles = [title for _, title in edges]
+    assert "Money — enables — Implementation support: Money makes implementation support " \
+           "possible" in titles
+    assert len(re.findall(r'class="node"', figure)) == 12
+    assert "The review links Focus to no other factor." in figure
+    for label in ("enables: the arrow", "depends on: the arrow", "works with"):
+        assert label in figure  # the key
+    # and each factor's own page lists its links, each with the finding's quotes
+    money = (site / "factor" / "money.html").read_text(encoding="utf-8")
+    assert "How it depends on the other factors" in money
+    assert "finding/money-enables-implementation-support.html" in money
+
+
+def test_a_strategy_page_shows_what_the_review_concludes_about_it(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    html = (site / "strategy" / "nsf-mh.html").read_text(encoding="utf-8")
+    section = html.split('id="findings"', 1)[1]
+    assert "Unintended consequences" in section and "Lessons" in section
+    assert "finding/services-withdrawn-when-targets-went.html" in section
