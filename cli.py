@@ -392,7 +392,7 @@ def sparql(data: Path | None, fmt: str, query_text: str) -> None:
     click.echo(render(rows, columns, fmt), nl=False)
 
 
-DIAGRAM_VIEWS = ["whole", "factors", "actors", "timeline", "scorecard"]
+DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "timeline", "scorecard"]
 
 
 @cli.command()
@@ -403,15 +403,16 @@ DIAGRAM_VIEWS = ["whole", "factors", "actors", "timeline", "scorecard"]
 @click.option("--view", type=click.Choice(DIAGRAM_VIEWS), default="whole", show_default=True,
               help="whole: every entity and fact; factors: strategies and the twelve factors, "
                    "links coloured by polarity; actors: people and organisations linked through "
-                   "shared strategies; timeline and scorecard (static only): strategies over "
-                   "time by verdict, and the strategy x factor matrix.")
+                   "shared strategies; factor-links: the twelve factors and how the review "
+                   "says they depend on each other; timeline and scorecard (static only): "
+                   "strategies over time by verdict, and the strategy x factor matrix.")
 @click.option("--focus", "focus_id", metavar="ID",
               help="Draw only the neighbourhood of this entity (an id such as nsf-mh).")
 @click.option("--depth", type=click.IntRange(0, 10), default=None,
               help="With --focus: how many links away to go.  [default: 1]")
 @click.option("--types", metavar="TYPES",
               help="Keep only these node types, comma-separated: strategy, factor, organisation, "
-                   "person, role, source, recommendation, comparator, framework "
+                   "person, role, source, recommendation, comparator, framework, idea "
                    "(actor: people, organisations and posts).")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness"]), default=None,
               help="Size nodes by their degree or betweenness centrality.")
@@ -430,6 +431,7 @@ def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth
       mhkg diagram -o graph.html
       mhkg diagram -o nsf.html --focus nsf-mh --depth 2
       mhkg diagram -o factors.svg --view factors
+      mhkg diagram -o links.svg --view factor-links
       mhkg diagram -o scorecard.png --view scorecard
     """
     from kg.graph.network import NetworkError, project

@@ -69,7 +69,47 @@ def write_hostile(root: Path) -> tuple[Path, Path]:
           "        evidence:\n"
           f"          - {{quote: {q(HREF_QUOTE)}, locator: The First Strategy}}\n"))
     edit(data / "strategies" / "second.yaml", ("label: The Second Strategy", f"label: {q(DOLLAR)}"))
+    # findings whose labels are hostile: a factor link (drawn on the Factors page) and an
+    # unintended consequence of the first strategy
+    with open(data / "factors.yaml", "a", encoding="utf-8") as handle:
+        handle.write(HOSTILE_FACTOR)
+    (data / "findings.yaml").write_text(HOSTILE_FINDINGS.format(img=q(IMG), script=q(SCRIPT),
+                                                                quote=q(HREF_QUOTE)),
+                                        encoding="utf-8")
     return data, sources
+
+
+HOSTILE_FACTOR = """
+  - id: focus
+    type: SuccessFactor
+    label: Focus
+    notation: 2
+    definition:
+      text: A clear narrative helps.
+      evidence:
+        - {quote: "It looks at two strategies and two factors.", locator: Summary}
+"""
+HOSTILE_FINDINGS = """evidence_source: mini
+entities:
+  - id: money-enables-focus
+    type: Finding
+    kind: factor-link
+    label: {img}
+    link: {{from: money, type: enables, to: focus}}
+    statement:
+      text: {img}
+      evidence:
+        - {{quote: "Extra funding helped the First Strategy", locator: Money}}
+  - id: hostile-consequence
+    type: Finding
+    kind: unintended-consequence
+    label: {script}
+    statement:
+      text: {script}
+      evidence:
+        - {{quote: {quote}, locator: The First Strategy}}
+    concerns: [first]
+"""
 
 
 def hostile_graph(root: Path) -> Any:

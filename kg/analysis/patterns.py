@@ -211,8 +211,33 @@ def patterns(store: Any, conditions: str | None = None, mixed: str = "drop",
         "remainders": len(table.remainders),
         "solutions": {m.kind: _minimisation(m, table) for m in (conservative, parsimonious)},
     }
+    report["links"] = factor_links(store, chosen)
     report["warnings"] = _warnings(report, table)
     return report
+
+
+def factor_links(store: Any, conditions: list[str]) -> list[dict[str, Any]]:
+    """What the review says links the conditions, to explain a configuration ("money enables
+    implementation-support"): each link between two conditions once (``within``), then each
+    condition's links to factors that are not conditions here; every one with its finding
+    and quotes (the canned query ``factor-links``)."""
+    from kg.ask.queries import load_query, run
+
+    chosen = set(conditions)
+    seen: set[tuple[str, frozenset[str]]] = set()
+    out = []
+    for row in run(load_query("factor-links"), store, {}):
+        if row["factor"] not in chosen:
+            continue
+        key = (row["finding"], frozenset((row["factor"], row["other"])))
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"factor": row["factor"], "link": row["link"], "other": row["other"],
+                    "within": row["other"] in chosen, "finding": row["finding"],
+                    "statement": row["statement"], "quotes": row["quotes"]})
+    out.sort(key=lambda link: not link["within"])  # stable: the query's order within each
+    return out
 
 
 def _row(row: Any, conditions: list[str]) -> dict[str, Any]:

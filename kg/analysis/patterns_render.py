@@ -147,6 +147,7 @@ def render_text(report: dict[str, Any], complete: bool = False) -> str:
             lines += ["  Prime implicant chart (positive rows each prime implicant covers)",
                       _indent(render(chart, ["prime implicant", "rows covered"], "table",
                                      width=WIDTH - 2))]
+    lines += _links_text(report)
     if report["warnings"]:
         lines += ["", "Warnings"]
         for warning in report["warnings"]:
@@ -155,6 +156,47 @@ def render_text(report: dict[str, Any], complete: bool = False) -> str:
         "The quotes behind each case's values: mhkg query profile --strategy ID; all of "
         "them, and every figure, in --format json.", WIDTH)]
     return "\n".join(lines) + "\n"
+
+
+def _links_text(report: dict[str, Any]) -> list[str]:
+    """How the review links the conditions: the links between them with a quote each, then
+    their links to other factors, one line each."""
+    links = report.get("links") or []
+    if not links:
+        return []
+    lines = ["", "How the review links these factors (mhkg query factor-links)"]
+    within = [link for link in links if link["within"]]
+    for link in within:
+        lines += _wrap(f"{link['factor']} {link['link']} {link['other']}: {link['statement']} "
+                       f"({link['finding']})", WIDTH, initial_indent="  ",
+                       subsequent_indent="    ")
+        first = link["quotes"][0]
+        lines += _wrap(f"“{first['quote']}” — {first['voice']}, {first['locator']}", WIDTH,
+                       initial_indent="    ", subsequent_indent="     ")
+    if not within:
+        lines += _wrap("No link the review draws joins two of these conditions.", WIDTH,
+                       initial_indent="  ", subsequent_indent="  ")
+    others = [link for link in links if not link["within"]]
+    if others:
+        lines.append("  With factors that are not conditions here:")
+        for link in others:
+            lines += _wrap(f"{link['factor']} {link['link']} {link['other']} ({link['finding']})",
+                           WIDTH, initial_indent="    ", subsequent_indent="      ")
+    return lines
+
+
+def _links_markdown(report: dict[str, Any]) -> list[str]:
+    links = report.get("links") or []
+    if not links:
+        return []
+    out = ["", "## How the review links these factors", ""]
+    for link in links:
+        first = link["quotes"][0]
+        where = "" if link["within"] else " *(not a condition here)*"
+        out.append(f"- **{link['factor']} {link['link']} {link['other']}**{where}: "
+                   f"{link['statement']} (`{link['finding']}`)")
+        out.append(f"  > “{first['quote']}” — {first['voice']}, {first['locator']}")
+    return out
 
 
 def render_markdown(report: dict[str, Any], complete: bool = False) -> str:
@@ -198,6 +240,7 @@ def render_markdown(report: dict[str, Any], complete: bool = False) -> str:
                 out += ["", "Simplifying assumptions (remainder rows): "
                         + ranges(s["simplifying_assumptions"])]
             out.append("")
+    out += _links_markdown(report)
     if report["warnings"]:
-        out += ["## Warnings", ""] + [f"- {w}" for w in report["warnings"]]
+        out += ["", "## Warnings", ""] + [f"- {w}" for w in report["warnings"]]
     return "\n".join(out).rstrip("\n") + "\n"

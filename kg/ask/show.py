@@ -21,10 +21,14 @@ Profile shape::
      "outcomes": [{"description", "status", "status_label", "note", "evidence"}],
      "lessons": [{"comparator", "comparator_label", "text", "factors": [{"id", "label"}],
                   "note", "evidence"}],
+     "findings": [{"id", "kind", "label", "statement", "evidence"}],   # findings that concern it
+     "factor_links": [{"link", "predicate", "direction", "other", "other_label", "finding",
+                       "finding_label", "evidence"}],  # SuccessFactor: both ways; Finding: its own
      "supports": None | {"total", "exact", "shown", "items": [{"kind", "subject", "subject_label",
                   "property", "label", "value", "value_label", "polarity",
                   "quotes": [{"quote", "locator", "via"}]}]},          # Source only
-     "totals": {"mentioned_by" | "assessments" | "lessons" | "supports": {"total", "exact"}},
+     "totals": {"mentioned_by" | "assessments" | "lessons" | "findings" | "supports":
+                {"total", "exact"}},
      "limit"}
     FACT = {"property", "label", "value", "value_label", "basis", "note", "evidence"}
     EVIDENCE = {"quote", "locator", "source", "source_label", "cites", "voice", "stance", "scope"}
@@ -180,6 +184,32 @@ Q_SUPPORTS = ("SELECT ?e ?node ?class ?quote ?locator ?src ?cited ?cs ?csl ?p ?p
     OPTIONAL { ?node dct:description ?description }
   }
 }""")
+# Findings that concern the entity (a factor's own links are shown as links, not here).
+FIND_FINDINGS = "?node mhkg:concerns ?e"
+FIND_FACTOR_FINDINGS = ('?node mhkg:concerns ?e . FILTER NOT EXISTS { ?node mhkg:kind '
+                        '"factor-link" }')
+Q_FINDINGS = (f"SELECT ?e ?node ?slug ?kind ?label ?statement {EVIDENCE_VARS} WHERE {{\n"
+              + PICK + """
+  ?node mhkg:slug ?slug ; mhkg:kind ?kind ; rdfs:label ?label ; mhkg:statement ?statement .
+  ?c rdf:subject ?node ; rdf:predicate mhkg:statement .""" + EVIDENCE.replace(
+                  "?node mhkg:hasEvidence", "?c mhkg:hasEvidence") + CITES + "}")
+# A factor's links to other factors, both ways; a finding's own links (it is their source).
+LINK_VARS = f"?node ?p ?o ?olabel ?fn ?finding_label {EVIDENCE_VARS}"
+LINK_TAIL = """
+  ?node prov:wasDerivedFrom ?fn . ?fn rdfs:label ?finding_label .
+  ?o rdfs:label ?olabel .""" + EVIDENCE + CITES + "}"
+Q_LINKS_OUT = (f"SELECT ?e {LINK_VARS} WHERE {{\n"
+               "  ?node rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ." + LINK_TAIL)
+Q_LINKS_IN = (f"SELECT ?e {LINK_VARS} WHERE {{\n"
+              "  ?node rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?o ." + LINK_TAIL)
+Q_FINDING_LINKS = (f"SELECT ?e ?node ?p ?s ?slabel ?o ?olabel {EVIDENCE_VARS} WHERE {{\n"
+                   "  ?node prov:wasDerivedFrom ?e ; rdf:subject ?s ; rdf:predicate ?p ;"
+                   " rdf:object ?o .\n  ?s rdfs:label ?slabel . ?o rdfs:label ?olabel ."
+                   + EVIDENCE + CITES + "}")
+LINK_WORDS = {"enables": ("enables", "enabled by"), "dependsOn": ("depends on", "needed by"),
+              "worksWith": ("works with", "works with")}
+FINDING_KIND_ORDER = ("unintended-consequence", "lesson", "dilemma", "gap", "barrier",
+                      "observation", "factor-link")
 COUNT_CAP = 1000  # a total above this is given as COUNT_CAP with "exact": false
 
 
@@ -327,9 +357,12 @@ def describe(store: Any, slug: str, limit: int | None = DEFAULT_LIMIT) -> dict[s
     profile["funding"] = _funding(store, entity) if kind == "Strategy" else []
     profile["outcomes"] = _outcomes(store, entity) if kind == "Strategy" else []
     profile["lessons"], lessons = _lessons(store, entity, kind, limit)
+    profile["findings"], findings = _findings(store, entity, kind, limit)
+    profile["factor_links"] = _factor_links(store, entity, kind)
     profile["supports"] = _supports(store, entity, limit) if kind == "Source" else None
     supports = profile["supports"] or {"total": 0, "exact": True}
     profile["totals"] = {"mentioned_by": mentioned, "assessments": assessed, "lessons": lessons,
+                         "findings": findings,
                          "supports": {"total": supports["total"], "exact": supports["exact"]}}
     profile["limit"] = limit
     return profile
@@ -520,6 +553,48 @@ def _lessons(store: Any, entity: Any, kind: str,
                     "evidence": evidence})
     out.sort(key=lambda item: item["comparator_label"])  # stable: file order within each
     return out, total
+
+
+def _findings(store: Any, entity: Any, kind: str,
+              limit: int | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The findings that concern the entity, by kind (unintended consequences first)."""
+    find = FIND_FACTOR_FINDINGS if kind == "SuccessFactor" else FIND_FINDINGS
+    rows, total = _capped(store, Q_FINDINGS, find, entity, limit)
+    out = [{"id": first["slug"].value, "kind": first["kind"].value,
+            "label": first["label"].value, "statement": first["statement"].value,
+            "evidence": evidence} for first, evidence, _ in _grouped(rows)]
+    order = {k: i for i, k in enumerate(FINDING_KIND_ORDER)}
+    out.sort(key=lambda f: (order.get(f["kind"], 99), f["label"].casefold()))
+    return out, total
+
+
+def _factor_links(store: Any, entity: Any, kind: str) -> list[dict[str, Any]]:
+    """A factor's links to other factors (both ways), or the links a finding states."""
+    if kind == "Finding":
+        return [_link(first, evidence, "out", first["s"], first["slabel"], None, None)
+                for first, evidence, _ in _grouped(_select(store, Q_FINDING_LINKS, e=entity))]
+    if kind != "SuccessFactor":
+        return []
+    out = []
+    for text, direction in ((Q_LINKS_OUT, "out"), (Q_LINKS_IN, "in")):
+        out += [_link(first, evidence, direction, None, None, first["fn"],
+                      first["finding_label"])
+                for first, evidence, _ in _grouped(_select(store, text, e=entity))]
+    order = list(LINK_WORDS)
+    out.sort(key=lambda link: (order.index(link["predicate"]), link["direction"] == "in",
+                               link["other_label"].casefold()))
+    return out
+
+
+def _link(first: dict[str, Any], evidence: list[dict[str, Any]], direction: str,
+          subject: Any, subject_label: Any, finding: Any, finding_label: Any) -> dict[str, Any]:
+    predicate = local_name(first["p"].value)
+    words = LINK_WORDS.get(predicate, (predicate, predicate))
+    return {"link": words[0] if direction == "out" else words[1], "predicate": predicate,
+            "direction": direction, "subject": _slug(subject) if subject else None,
+            "subject_label": _text(subject_label), "other": _slug(first["o"]),
+            "other_label": first["olabel"].value, "finding": _slug(finding),
+            "finding_label": _text(finding_label), "evidence": evidence}
 
 
 def _supports(store: Any, entity: Any, limit: int | None) -> dict[str, Any]:

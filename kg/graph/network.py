@@ -26,7 +26,12 @@ from typing import Any
 from kg import ID_NS, ONTOLOGY_NS
 from kg.core.problems import did_you_mean
 
-VIEWS = ("whole", "factors", "actors")
+VIEWS = ("whole", "factors", "actors", "factor-links")
+# Statements about the graph rather than parts of its network: a finding is linked to what it
+# concerns by its evidence, not by a fact between two entities (its factor links are drawn
+# between the factors themselves); questions are the review's method.
+NOT_IN_NETWORK = frozenset({"Finding", "Question"})
+LINK_PREDICATES = ("enables", "dependsOn", "worksWith")
 STATIC_VIEWS = ("timeline", "scorecard")
 SIZE_MEASURES = ("degree", "betweenness")
 ACTOR_TYPES = ("Person", "Organisation", "Role")
@@ -132,6 +137,8 @@ def project(store: Any):  # -> networkx.MultiDiGraph
     graph = nx.MultiDiGraph(name="mhkg", view="whole")
     slugs: dict[str, str] = {}
     for row in sorted(store.query(ENTITIES_QUERY), key=lambda r: r["slug"].value):
+        if _local(row["type"]) in NOT_IN_NETWORK:
+            continue
         slug = row["slug"].value
         slugs[row["s"].value] = slug
         graph.add_node(slug, id=slug, label=row["label"].value, type=_local(row["type"]),
@@ -177,6 +184,9 @@ def project(store: Any):  # -> networkx.MultiDiGraph
         if u is not None and v is not None:
             graph.add_edge(u, v, key="inScheme", kind="scheme", predicate="inScheme",
                            label="in scheme", evidence_count=0)
+    # a service or idea the sources say nothing about beyond findings has no place to sit
+    graph.remove_nodes_from([n for n, d in list(graph.nodes(data=True))
+                             if d["type"] == "Idea" and graph.degree(n) == 0])
     return graph
 
 
@@ -218,6 +228,15 @@ def factors_view(graph: Any):
     nodes = [n for n, d in graph.nodes(data=True)
              if d["type"] == "SuccessFactor" or (d["type"] == "Strategy" and n in assessed)]
     return _subgraph(graph, nodes, "factors", lambda d: d.get("kind") == "assessment")
+
+
+def factor_links_view(graph: Any):
+    """The twelve factors and the links the review draws between them (enables, depends
+    on, works with), each with the finding's quote."""
+    nodes = [n for n, d in graph.nodes(data=True) if d["type"] == "SuccessFactor"]
+    return _subgraph(graph, nodes, "factor-links",
+                     lambda d: d.get("kind") == "relation" and d.get("predicate")
+                     in LINK_PREDICATES)
 
 
 def actors_view(graph: Any):
@@ -332,6 +351,8 @@ def select(graph: Any, view: str = "whole", focus_id: str | None = None, depth: 
         graph = factors_view(graph)
     elif view == "actors":
         graph = actors_view(graph)
+    elif view == "factor-links":
+        graph = factor_links_view(graph)
     elif view not in ("whole", *STATIC_VIEWS):
         raise NetworkError(f"unknown view {view!r}{did_you_mean(view, {*VIEWS, *STATIC_VIEWS})}")
     wanted = parse_types(graph, types) if types else None

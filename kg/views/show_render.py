@@ -58,6 +58,8 @@ def render_text(profile: dict[str, Any], width: int = 80) -> str:
     elif profile["assessments"]:
         _text_factor(out, profile)
     _text_parts(out, profile)
+    _text_links(out, profile)
+    _text_findings(out, profile)
     _text_facts(out, _capped_title("Mentioned by", profile, "mentioned_by"),
                 profile["mentioned_by"], incoming=True)
     if profile["supports"] is not None:
@@ -187,6 +189,41 @@ def _text_parts(out: _Text, profile: dict[str, Any]) -> None:
             out.evidence(item["evidence"], 4)
 
 
+def finding_kind(kind: str) -> str:
+    return kind.replace("-", " ")
+
+
+def link_line(link: dict[str, Any]) -> str:
+    """"enables Implementation support (implementation-support)", or with its subject."""
+    head = f"{link['subject_label']} ({link['subject']}) " if link.get("subject") else ""
+    return f"{head}{link['link']} {link['other_label']} ({link['other']})"
+
+
+def _text_links(out: _Text, profile: dict[str, Any]) -> None:
+    links = profile.get("factor_links") or []
+    if not links:
+        return
+    out.section("Link between factors" if profile["type"] == "Finding"
+                else f"Links to other factors ({len(links)})")
+    for link in links:
+        out.add(f"• {link_line(link)}", 2, 2)
+        if link.get("finding"):
+            out.add(f"finding: {link['finding_label']} ({link['finding']})", 4, 2)
+        if profile["type"] != "Finding":  # a finding's link has its statement's quotes
+            out.evidence(link["evidence"], 4)
+
+
+def _text_findings(out: _Text, profile: dict[str, Any]) -> None:
+    findings = profile.get("findings") or []
+    if not findings:
+        return
+    out.section(_capped_title("Findings that concern it", profile, "findings"))
+    for item in findings:
+        out.add(f"• [{finding_kind(item['kind'])}] {item['label']} ({item['id']})", 2, 2)
+        out.add(item["statement"], 4, 0)
+        out.evidence(item["evidence"], 4)
+
+
 def _funding_details(item: dict[str, Any]) -> str:
     parts = []
     if item["amount"] is not None:
@@ -250,6 +287,8 @@ def render_markdown(profile: dict[str, Any]) -> str:
     lines += _md_facts("Facts", profile["facts"], incoming=False)
     lines += _md_assessments(profile)
     lines += _md_parts(profile)
+    lines += _md_links(profile)
+    lines += _md_findings(profile)
     lines += _md_facts(_capped_title("Mentioned by", profile, "mentioned_by"),
                        profile["mentioned_by"], incoming=True)
     lines += _md_supports(profile)
@@ -312,6 +351,33 @@ def _md_parts(profile: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _md_links(profile: dict[str, Any]) -> list[str]:
+    links = profile.get("factor_links") or []
+    if not links:
+        return []
+    title = "Link between factors" if profile["type"] == "Finding" else "Links to other factors"
+    lines = ["", f"## {title}", ""]
+    for link in links:
+        found = (f" — finding: {_md(link['finding_label'])} (`{link['finding']}`)"
+                 if link.get("finding") else "")
+        lines.append(f"- **{_md(link_line(link))}**{found}")
+        if profile["type"] != "Finding":
+            lines += _md_evidence(link["evidence"])
+    return lines
+
+
+def _md_findings(profile: dict[str, Any]) -> list[str]:
+    findings = profile.get("findings") or []
+    if not findings:
+        return []
+    lines = ["", f"## {_capped_title('Findings that concern it', profile, 'findings')}", ""]
+    for item in findings:
+        lines.append(f"- **{_md(item['label'])}** (`{item['id']}`, "
+                     f"{finding_kind(item['kind'])}): {_md(item['statement'])}")
+        lines += _md_evidence(item["evidence"])
+    return lines
+
+
 def _md_supports(profile: dict[str, Any]) -> list[str]:
     supports = profile["supports"]
     if supports is None:
@@ -346,6 +412,10 @@ def rows(profile: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
     out += [_row("lesson", ls["comparator"], "hasLesson", ls["text"],
                  ", ".join(f["id"] for f in ls["factors"]) or None, None, ls["evidence"])
             for ls in profile["lessons"]]
+    out += [_row("factor_link", link.get("subject") or me, link["predicate"], link["other"],
+                 link["link"], None, link["evidence"]) for link in profile.get("factor_links", [])]
+    out += [_row("finding", f["id"], f["kind"], f["statement"], f["label"], None,
+                 f["evidence"]) for f in profile.get("findings", [])]
     for item in (profile["supports"] or {}).get("items", []):
         quoted = [{"quote": q["quote"], "source": me if q["via"] == "source" else None}
                   for q in item["quotes"]]

@@ -16,7 +16,7 @@ from kg.views.show_render import render_markdown, render_text, rows
 
 PROFILE_KEYS = {"id", "iri", "type", "type_label", "label", "aliases", "kind", "note",
                 "attributes", "facts", "mentioned_by", "assessments", "addressed_by", "funding",
-                "outcomes", "lessons", "supports", "totals", "limit"}
+                "outcomes", "lessons", "findings", "factor_links", "supports", "totals", "limit"}
 EVIDENCE_KEYS = {"quote", "locator", "source", "source_label", "cites", "voice", "stance", "scope"}
 
 

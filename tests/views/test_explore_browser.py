@@ -261,7 +261,10 @@ def test_hostile_strings_render_as_text_and_run_nothing(hostile: Path, site: Any
     s = site(hostile)
     checks = {"person/ada-example.html": [IMG], "role/national-director.html": [SCRIPT],
               "strategy/first.html": [HREF_QUOTE, HREF_ALIAS, SCRIPT],
-              "tour/hostile-1.html": [IMG, SCRIPT, HREF_QUOTE], "all.html": [IMG, SCRIPT]}
+              "tour/hostile-1.html": [IMG, SCRIPT, HREF_QUOTE], "all.html": [IMG, SCRIPT],
+              "factors.html": [IMG], "finding/money-enables-focus.html": [IMG],
+              "finding/hostile-consequence.html": [SCRIPT, HREF_QUOTE],
+              "factor/money.html": [IMG]}
     for path, texts in checks.items():
         page = s.open(path)
         body = page.text_content("body")

@@ -35,6 +35,9 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "Framework": NodeStyle("Factor framework", "#999933", "square", "s", "folder", "\u25a0"),
     "FrameworkElement": NodeStyle("Framework element", "#DDCC77", "diamond", "d", "diamond",
                                   "\u25c6"),
+    "Idea": NodeStyle("Service or idea", "#44AA99", "dot", "8", "octagon", "\u25cf"),
+    "Finding": NodeStyle("Finding", "#332288", "box", "P", "note", "\u25a0"),
+    "Question": NodeStyle("Research question", "#AA4499", "box", "X", "note", "\u25a0"),
 }
 OTHER_NODE = NodeStyle("Other", "#BBBBBB", "dot", "o", "ellipse", "\u25cf")
 
@@ -53,10 +56,13 @@ RELATION_GROUPS = {
     "sources": ("evaluatedIn", "author", "publisher", "contributor", "preparedFor"),
     "crosswalk to factors": ("closeMatch", "broadMatch", "narrowMatch", "relatedMatch",
                              "addresses"),
+    "between factors": ("enables", "dependsOn", "worksWith"),
+    "services and ideas": ("introducedIn", "developedUnder"),
 }
 GROUP_COLOURS = {
     "leadership": "#AA3377", "support and delivery": "#228833", "between strategies": "#4477AA",
     "between organisations": "#66CCEE", "sources": "#888888", "crosswalk to factors": "#CCBB44",
+    "between factors": "#EE7733", "services and ideas": "#44AA99",
     "other relation": "#555555",
 }
 OTHER_EDGE_COLOURS = {"funding": "#8C510A", "lesson": "#01665E", "scheme": "#CCCCCC",

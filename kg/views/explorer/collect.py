@@ -24,7 +24,8 @@ TYPE_TITLES = {
     "Person": "People", "Role": "Posts", "Organisation": "Organisations",
     "Recommendation": "Recommendations", "Source": "Sources",
     "Comparator": "International comparators", "Framework": "Factor frameworks",
-    "FrameworkElement": "Framework elements",
+    "FrameworkElement": "Framework elements", "Finding": "What the review concludes",
+    "Idea": "Services and ideas", "Question": "The review's questions",
 }
 MATCHES = ("closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 

@@ -141,3 +141,90 @@ def timeline(strategies: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> 
              if (y - first) % max(1, (last - first) // 8) == 0]
     return {"rows": rows, "ticks": ticks, "width": WIDTH, "left": left, "right": right,
             "height": 40 + len(rows) * step + 30, "axis": 40 + len(rows) * step}
+
+
+# How each kind of factor link is drawn. An arrow points from the factor that is needed to
+# the factor that needs it: "money enables implementation support" runs money -> support, and
+# "targets depend on scrutiny" runs scrutiny -> targets; "works with" has no arrowhead.
+LINK_STYLES = {
+    "enables": {"colour": "#0072B2", "dash": "", "arrow": True,
+                "legend": "enables: the arrow runs from the factor that makes the other "
+                          "possible"},
+    "dependsOn": {"colour": "#D55E00", "dash": "7 4", "arrow": True,
+                  "legend": "depends on: the arrow runs from the factor depended on"},
+    "worksWith": {"colour": "#009E73", "dash": "2 4", "arrow": False,
+                  "legend": "works with: neither works in isolation"},
+}
+LINK_HEIGHT = 600
+
+
+def _wrapped(text: str, width: int = 18) -> list[str]:
+    """A label wrapped onto short lines, never cut: "10. Innovation," / "evaluation and" /
+    "adaptation"."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False) or [text]
+
+
+def factor_links(factors: list[dict[str, Any]]) -> dict[str, Any]:
+    """The twelve factors on a circle in the review's order (1 at the top, clockwise) and the
+    links between them, each a curve styled by its kind and linked to its finding.
+
+    ``factors``: the factors' profiles (kg.ask.show.describe), with their ``factor_links``.
+    """
+    ordered = sorted(factors, key=lambda p: next(
+        (a["value"] for a in p["attributes"] if a["property"] == "notation"), 99))
+    n = len(ordered)
+    cx, cy, radius = WIDTH / 2, LINK_HEIGHT / 2, 190
+    where: dict[str, tuple[float, float]] = {}
+    nodes = []
+    for i, profile in enumerate(ordered):
+        angle = -math.pi / 2 + 2 * math.pi * i / max(n, 1)
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = cx + radius * cos, cy + radius * sin
+        where[profile["id"]] = (x, y)
+        anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
+        lx = x + (18 if anchor == "start" else -18 if anchor == "end" else 0)
+        lines = _wrapped(f"{i + 1}. {profile['label']}")
+        ly = y + (-24 - 16 * (len(lines) - 1) if sin < -0.3 and anchor == "middle"
+                  else 34 if sin > 0.3 and anchor == "middle" else 5 - 8 * (len(lines) - 1))
+        nodes.append({"id": profile["id"], "label": profile["label"], "x": round(x, 1),
+                      "y": round(y, 1), "anchor": anchor, "lx": round(lx, 1),
+                      "lines": [{"text": t, "y": round(ly + 16 * k, 1)}
+                                for k, t in enumerate(lines)]})
+    links = [(p["id"], link) for p in ordered for link in p.get("factor_links", [])
+             if link["direction"] == "out"]
+    seen: dict[tuple[str, str], int] = {}
+    edges = []
+    for subject, link in links:
+        style = LINK_STYLES.get(link["predicate"], LINK_STYLES["worksWith"])
+        a, b = (link["other"], subject) if link["predicate"] == "dependsOn" else \
+            (subject, link["other"])
+        if a not in where or b not in where:
+            continue
+        pair = tuple(sorted((a, b)))
+        bend = seen.get(pair, 0)  # a second link between the same pair curves the other way
+        seen[pair] = bend + 1
+        (x1, y1), (x2, y2) = where[a], where[b]
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        # bend towards the centre, more for each further link between the pair
+        pull = 0.25 + 0.3 * bend
+        qx, qy = mx + (cx - mx) * pull, my + (cy - my) * pull
+        if bend % 2:
+            qx, qy = mx - (cx - mx) * 0.25, my - (cy - my) * 0.25
+        # stop short of the node so the arrowhead shows
+        length = math.hypot(x2 - qx, y2 - qy) or 1
+        ex, ey = x2 - (x2 - qx) / length * 16, y2 - (y2 - qy) / length * 16
+        subject_label = next(p["label"] for p in ordered if p["id"] == subject)
+        edges.append({"d": f"M {x1:.1f} {y1:.1f} Q {qx:.1f} {qy:.1f} {ex:.1f} {ey:.1f}",
+                      "colour": style["colour"], "dash": style["dash"],
+                      "arrow": style["arrow"], "kind": link["predicate"],
+                      "finding": link["finding"],
+                      "text": f"{subject_label} — {link['link']} — {link['other_label']}: "
+                              f"{link['finding_label']}"})
+    legend = [{"kind": k, **v} for k, v in LINK_STYLES.items()
+              if any(e["kind"] == k for e in edges)]
+    linked = {slug for subject, link in links for slug in (subject, link["other"])}
+    unlinked = [n["label"] for n in nodes if n["id"] not in linked]
+    return {"width": WIDTH, "height": LINK_HEIGHT, "nodes": nodes, "edges": edges,
+            "legend": legend, "unlinked": unlinked}

@@ -159,8 +159,9 @@ def _overviews(pages: Pages) -> None:
                  years=timeline["years"], undated=timeline["undated"],
                  bodies=timeline["bodies"], chains=views.succession(timeline["bodies"]))
     factors, matrix = views.factors_page(graph, timeline)
+    links = drawings.factor_links(graph.of_type("SuccessFactor"))
     pages.render("factors.html", "factors.html.j2", "The twelve success factors", "factors",
-                 factors=factors, matrix=matrix)
+                 factors=factors, matrix=matrix, links=links)
     groups = [{"type": t, "title": title, "items": graph.of_type(t)}
               for t, title in TYPE_TITLES.items() if graph.of_type(t)]
     pages.render("all.html", "all.html.j2", "Everything in the graph", "all", groups=groups,

@@ -125,6 +125,15 @@ def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
         sections.append(_section("lessons", "Lessons", "lessons", items=[
             {**item, "evidence": evidence(graph, item["evidence"])}
             for item in profile["lessons"]]))
+    if profile.get("factor_links"):
+        title = ("The link it states" if kind == "Finding"
+                 else "How it depends on the other factors")
+        # a finding's link carries the statement's own quotes: shown once, above
+        sections.append(_section("factor-links", title, "factor-links", items=[
+            {**link, "evidence": [] if kind == "Finding" else evidence(graph, link["evidence"])}
+            for link in profile["factor_links"]]))
+    if profile.get("findings"):
+        sections.append(_findings(graph, profile["findings"]))
     if facts:
         title = "Facts" if len(sections) <= 1 else "Other facts"
         sections.append(_section("facts", title, "facts", groups=_group(facts)))
@@ -213,6 +222,21 @@ def _factor(graph: Graph, profile: dict[str, Any]) -> list[dict[str, Any]]:
     out.append(_section("crosswalk", "Crosswalk to the other frameworks", "crosswalk",
                         items=crosswalk, empty="No element of another framework maps to it."))
     return out
+
+
+FINDING_TITLES = {"unintended-consequence": "Unintended consequences", "lesson": "Lessons",
+                  "dilemma": "Dilemmas", "gap": "Gaps", "barrier": "Barriers",
+                  "observation": "Observations", "factor-link": "Links between factors"}
+
+
+def _findings(graph: Graph, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the review concludes that concerns the entity, grouped by kind."""
+    groups = [{"kind": kind, "title": title,
+               "items": [{**f, "evidence": evidence(graph, f["evidence"])}
+                         for f in findings if f["kind"] == kind]}
+              for kind, title in FINDING_TITLES.items()]
+    return _section("findings", "What the review concludes about it", "findings",
+                    groups=[g for g in groups if g["items"]])
 
 
 def _members(graph: Graph, slug: str) -> list[dict[str, Any]]:
