@@ -196,6 +196,16 @@ def schema_command(markdown: bool, out: Path | None) -> None:
         click.echo(f"wrote {out}")
 
 
+def read_text_file(path: Path) -> str:
+    """A text file the user named, or a usage error that says what is wrong with it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageProblem(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
 def load_store(data: Path | None) -> Any:
     """The embedded store for ``data``; invalid data ends the command with its problems."""
     from kg.graph.store import open_store
@@ -261,6 +271,9 @@ BACKENDS = ["embedded", "neo4j"]
 
 
 def backend_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--allow-partial", is_flag=True,
+                        help="With --backend neo4j: answer even when the last load did not "
+                             "finish (the answer may be incomplete).")(func)
     return click.option("--backend", type=click.Choice(BACKENDS), default="embedded",
                         show_default=True, help="Where to run the query.")(func)
 
@@ -269,7 +282,8 @@ def make_query_command(query: Any) -> click.Command:
     """A click command for one canned query, with one option per parameter."""
     from kg.ask.queries import QueryError, effective_parameters
 
-    def callback(data: Path | None, fmt: str, backend: str, **given: str | None) -> None:
+    def callback(data: Path | None, fmt: str, backend: str, allow_partial: bool,
+                 **given: str | None) -> None:
         from kg.ask.queries import run
         from kg.core.formatting import render
 
@@ -278,7 +292,7 @@ def make_query_command(query: Any) -> click.Command:
             if backend == "embedded":
                 rows = run(query, load_store(data), values)
             else:  # pragma: no cover - other backends register themselves in BACKENDS
-                rows = run_on_backend(backend, query, data, values)
+                rows = run_on_backend(backend, query, data, values, allow_partial)
         except QueryError as exc:
             raise UsageProblem(str(exc)) from None
         params = effective_parameters(query, values)
@@ -310,14 +324,18 @@ def make_query_command(query: Any) -> click.Command:
 
 
 def run_on_backend(backend: str, query: Any, data: Path | None,
-                   values: dict[str, str | None]) -> list[dict[str, Any]]:
+                   values: dict[str, str | None], allow_partial: bool = False
+                   ) -> list[dict[str, Any]]:
     if backend == "neo4j":  # connection from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, ...
-        from kg.neo4j.query import NotLoaded
+        from kg.neo4j.query import NotLoaded, PartialLoad
         from kg.neo4j.query import run as run_cypher_query
 
         with Neo4jFailures(), neo4j_driver(None, None, None) as (driver, config):
             try:
-                return run_cypher_query(query, driver, values, database=config.database)
+                return run_cypher_query(query, driver, values, database=config.database,
+                                        allow_partial=allow_partial)
+            except PartialLoad as exc:
+                raise ServerProblem(f"Neo4j at {config.where}: {exc}") from None
             except NotLoaded as exc:
                 raise click.ClickException(f"Neo4j at {config.where}: {exc}") from None
     raise click.ClickException(f"backend {backend!r} is not available")
@@ -365,31 +383,41 @@ def query() -> None:
 @cli.command()
 @data_option
 @format_option
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Stop the query after this many seconds.")
+@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Read at most this many rows (a line on stderr says when more were cut).")
 @click.argument("query_text", metavar="QUERY-or-FILE")
-def sparql(data: Path | None, fmt: str, query_text: str) -> None:
-    """Run an ad-hoc, read-only SPARQL query (text or a file) on the embedded store.
+def sparql(data: Path | None, fmt: str, timeout: float, limit: int, query_text: str) -> None:
+    """Run an ad-hoc, read-only SPARQL 1.1 query (text or a file) on the embedded store.
 
     The prefixes mhkg:, rdf:, rdfs:, skos:, dct:, prov:, xsd: and owl: are predefined.
-    INSERT, DELETE, LOAD and other updates are refused, and so is SERVICE.
+    INSERT, DELETE, LOAD and other updates are refused, and so is SERVICE (decided from the
+    parsed query). A query may be at most 100,000 characters and nest brackets 40 deep.
 
     \b
     Example:
       mhkg sparql 'SELECT ?s ?label WHERE { ?s a mhkg:Strategy ; rdfs:label ?label }'
-      mhkg sparql my-query.rq --format csv
+      mhkg sparql my-query.rq --format csv --timeout 60
     """
-    from kg.ask.sparql import RefusedQuery, run_sparql
+    from kg.ask.sparql import QueryTimeout, RefusedQuery, run_sparql
     from kg.core.formatting import render
 
     path = Path(query_text)
-    if "{" not in query_text and path.is_file():
-        query_text = path.read_text(encoding="utf-8")
+    if "{" not in query_text and len(query_text) < 4096 and path.is_file():
+        query_text = read_text_file(path)
     try:
-        columns, rows = run_sparql(load_store(data), query_text)
+        result = run_sparql(load_store(data), query_text, timeout=timeout, limit=limit)
     except RefusedQuery as exc:
         raise UsageProblem(str(exc)) from None
     except SyntaxError as exc:
         raise UsageProblem(f"invalid SPARQL: {exc}") from None
-    click.echo(render(rows, columns, fmt), nl=False)
+    except QueryTimeout as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(result.rows, result.columns, fmt), nl=False)
+    if result.truncated:
+        click.echo(f"mhkg: the result was cut at {limit:,} rows: --limit N to read more",
+                   err=True)
 
 
 DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "timeline", "scorecard"]
@@ -698,9 +726,11 @@ def neo4j_wipe(uri: str | None, user: str | None, database: str | None, yes: boo
 @format_option
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter, used as $NAME (a string); repeatable.")
+@click.option("--allow-partial", is_flag=True,
+              help="Answer even when the last mhkg load did not finish.")
 @click.argument("query_text", metavar="QUERY-or-FILE")
 def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
-           params: tuple[str, ...], query_text: str) -> None:
+           params: tuple[str, ...], allow_partial: bool, query_text: str) -> None:
     """Run ad-hoc Cypher (text or a file) on Neo4j, in read access mode.
 
     The server refuses any write. mhkg's nodes carry the label Mhkg, with labels such as
@@ -714,7 +744,7 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
       mhkg cypher my-query.cypher --format csv
     """
     from kg.core.formatting import render
-    from kg.neo4j.query import RefusedCypher, run_cypher
+    from kg.neo4j.query import PartialLoad, RefusedCypher, run_cypher
 
     path = Path(query_text)
     if "(" not in query_text and path.is_file():
@@ -727,7 +757,10 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
         values[name] = value
     with Neo4jFailures(), neo4j_driver(uri, user, database) as (driver, config):
         try:
-            columns, rows = run_cypher(driver, query_text, values, database=config.database)
+            columns, rows = run_cypher(driver, query_text, values, database=config.database,
+                                       allow_partial=allow_partial)
+        except PartialLoad as exc:
+            raise ServerProblem(f"Neo4j at {config.where}: {exc}") from None
         except RefusedCypher as exc:
             raise UsageProblem(str(exc)) from None
     click.echo(render(rows, columns, fmt), nl=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.problems import Problem, did_you_mean
+from kg.core.problems import show_value as _show
 from kg.data.yamlfile import Mapping, YamlError, load
 
 TEMPLATE = """\
@@ -224,11 +225,6 @@ class _Bad:
 _BAD = _Bad()
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def read_draft(path: Path, display: str | None = None) -> Draft:

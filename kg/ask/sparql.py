@@ -1,59 +1,296 @@
-"""Ad-hoc read-only SPARQL on the embedded store.
+"""Ad-hoc read-only SPARQL on the embedded store, within limits.
 
-Updates (INSERT, DELETE, LOAD, ...) are refused, and so is SERVICE, which would
-make the query fetch from the network: mhkg answers from the local graph only.
+What a query may do is decided from the parsed query, never from its text: the query is
+parsed with rdflib's SPARQL 1.1 parser and its parse tree walked, so that SERVICE (which
+would make the engine fetch from the network) is found wherever it is, and an update
+(INSERT, DELETE, LOAD, ...) is recognised as one. A comment, a string or an IRI holding the
+word "SERVICE" is just that. Text rdflib cannot parse as a SPARQL 1.1 query is refused too
+(so pyoxigraph's extensions, such as LATERAL, are not accepted here).
+
+Before parsing, the size of the text and how deeply its brackets nest are bounded, because
+both parsers recurse on nesting (pyoxigraph's overflowed its stack at 5,000 levels). The
+query then runs in a forked child process with a deadline and a row limit: a query that
+runs too long is stopped by ending the child, which is the only way to stop the engine.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from kg.ask.queries import PREFIXES, plain
 
-_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\''
-                      r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_IRIS = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENTS = re.compile(r"#[^\n]*")
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*:\s*|BASE\s+)<>\s*)*", re.IGNORECASE)
-_UPDATE = re.compile(r"^(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
-                     re.IGNORECASE)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+MAX_QUERY_CHARS = 100_000
+MAX_NESTING = 40  # brackets ( { [ inside one another
+DEFAULT_TIMEOUT = 30.0  # seconds
+DEFAULT_LIMIT = 10_000  # rows
+_BATCH = 500
+
+# A left-to-right lexer, enough to find brackets outside strings, IRIs and comments.
+_TOKEN = re.compile(r'"""[\s\S]*?(?:"""|$)|\'\'\'[\s\S]*?(?:\'\'\'|$)'
+                    r'|"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?'
+                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[({\[]|[)}\]]|[^"\'<#(){}\[\]]+|.')
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# the keyword, not a variable (?service), a prefixed name (ex:service) or part of a word
+_SERVICE_WORD = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
 
 
 class RefusedQuery(Exception):
-    """The query would change the graph or reach the network."""
+    """The query would change the graph, reach the network, or exceed a limit on its text."""
 
 
-def skeleton(text: str) -> str:
-    """The query with strings, IRIs and comments blanked out, for keyword checks."""
-    text = _STRINGS.sub('""', text)
-    text = _IRIS.sub("<>", text)
-    return _COMMENTS.sub("", text)
+class QueryTimeout(Exception):
+    """The query ran longer than its time limit and was stopped."""
+
+
+@dataclass
+class SparqlResult:
+    columns: list[str]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    truncated: bool = False  # more rows than the limit: the rest were not read
+    limit: int = DEFAULT_LIMIT
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply brackets nest outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if token in "({[" and len(token) == 1:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ")}]" and len(token) == 1:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _expanded(text: str) -> str:
+    """The text with SPARQL's \\u and \\U code point escapes replaced, as parsers do first."""
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+    return _ESCAPE.sub(char, text)
+
+
+def _bare_service(text: str) -> bool:
+    """Whether the word SERVICE stands outside every string, IRI and comment: a second,
+    lexical check beside the parse tree's, so that a query both parsers would read
+    differently is refused rather than run."""
+    for match in _TOKEN.finditer(_expanded(text)):
+        token = match.group(0)
+        if token[0] not in "\"'<#" and _SERVICE_WORD.search(token):
+            return True
+    return False
+
+
+def _parse(text: str) -> Any:
+    """rdflib's parse tree of a query; raises its ParseException (or RecursionError)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    # The parser recurses a few dozen frames per nesting level: give it room, in a thread
+    # with a large stack so that the room is real.
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))
+        try:
+            out["tree"] = parseQuery(text)
+        except BaseException as exc:  # handed to the caller below
+            out["error"] = exc
+        finally:
+            sys.setrecursionlimit(limit)
+
+    size = threading.stack_size()
+    threading.stack_size(256 * 1024 * 1024)
+    try:
+        worker = threading.Thread(target=work, name="sparql-parse")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(size)
+    if "error" in out:
+        raise out["error"]
+    return out["tree"]
+
+
+def _names(node: Any, found: set[str]) -> set[str]:
+    """The names of every node in an rdflib parse tree (CompValue), iteratively."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            found.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return found
+
+
+def _is_update(text: str) -> str | None:
+    """The kind of update the text is (INSERT, DELETE, LOAD, ...), when it parses as one."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        tree = parseUpdate(text)
+    except Exception:
+        return None
+    kinds = [n for n in _names(tree, set()) if n not in ("Update", "Prologue", "PrefixDecl",
+                                                          "Base")]
+    words = {"InsertData": "INSERT", "DeleteData": "DELETE", "DeleteWhere": "DELETE",
+             "Modify": "INSERT/DELETE", "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP",
+             "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+    for name in sorted(kinds):
+        if name in words:
+            return words[name]
+    return "an update"
 
 
 def check_read_only(text: str) -> None:
-    bare = skeleton(text)
-    body = bare[_PROLOGUE.match(bare).end():]  # type: ignore[union-attr]
-    update = _UPDATE.match(body)
-    if update:
-        raise RefusedQuery(f"{update.group(1).upper()} refused: `mhkg sparql` is read-only "
-                           "(SELECT, ASK, CONSTRUCT and DESCRIBE only)")
-    if _SERVICE.search(bare):
+    """Refuse, with a clear message, anything but a read-only, local SPARQL 1.1 query."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise RefusedQuery(f"the query is {len(text):,} characters long: mhkg sparql accepts "
+                           f"at most {MAX_QUERY_CHARS:,}")
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise RefusedQuery(f"the query nests brackets {depth} deep: mhkg sparql accepts at most "
+                           f"{MAX_NESTING}")
+    if _bare_service(text):
+        raise RefusedQuery("SERVICE refused: mhkg queries the local graph only")
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    try:
+        tree = _parse(prologue + text)
+    except RecursionError:
+        raise RefusedQuery("the query nests too deeply to parse") from None
+    except Exception as exc:
+        update = _is_update(prologue + text)
+        if update:
+            raise RefusedQuery(f"{update} refused: `mhkg sparql` is read-only (SELECT, ASK, "
+                               "CONSTRUCT and DESCRIBE only)") from None
+        message = " ".join(str(exc).split())
+        shift = prologue.count("\n")
+        message = re.sub(r"\(at char \d+\), \(line:(\d+), col:(\d+)\)",
+                         lambda m: f"(line {int(m.group(1)) - shift}, column {m.group(2)})",
+                         message)
+        raise SyntaxError(f"not a SPARQL 1.1 query: {message}") from None
+    if "ServiceGraphPattern" in _names(tree, set()):
         raise RefusedQuery("SERVICE refused: mhkg queries the local graph only")
 
 
-def run_sparql(store: Any, text: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a read-only query; SELECT gives its variables, ASK a 'result' column,
-    CONSTRUCT/DESCRIBE subject/predicate/object rows. Raises SyntaxError on bad SPARQL."""
-    check_read_only(text)
+def _evaluate(store: Any, text: str, limit: int) -> Any:
+    """The query's result: ("select", columns, rows...), yielded in batches."""
     result = store.query(text, prefixes=PREFIXES)
     kind = type(result).__name__
     if kind == "QueryBoolean":
-        return ["result"], [{"result": bool(result)}]
+        yield ("columns", ["result"])
+        yield ("rows", [{"result": bool(result)}])
+        return
     if kind == "QueryTriples":
         columns = ["subject", "predicate", "object"]
-        return columns, [{"subject": t.subject.value, "predicate": t.predicate.value,
-                          "object": t.object.value} for t in result]
-    columns = [v.value for v in result.variables]
-    return columns, [{c: plain(row[c]) for c in columns} for row in result]
+
+        def row(t: Any) -> dict[str, Any]:
+            return {"subject": t.subject.value, "predicate": t.predicate.value,
+                    "object": t.object.value}
+    else:
+        columns = [v.value for v in result.variables]
+
+        def row(r: Any) -> dict[str, Any]:
+            return {c: plain(r[c]) for c in columns}
+    yield ("columns", columns)
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for item in result:
+        if count == limit:
+            yield ("rows", batch)
+            yield ("truncated", True)
+            return
+        batch.append(row(item))
+        count += 1
+        if len(batch) == _BATCH:
+            yield ("rows", batch)
+            batch = []
+    yield ("rows", batch)
+
+
+def _child(store: Any, text: str, limit: int, conn: Any) -> None:
+    try:
+        for message in _evaluate(store, text, limit):
+            conn.send(message)
+        conn.send(("done", None))
+    except SyntaxError as exc:
+        conn.send(("syntax", str(exc)))
+    except BaseException as exc:  # reported by the parent as an error of the query
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_sparql(store: Any, text: str, timeout: float = DEFAULT_TIMEOUT,
+               limit: int = DEFAULT_LIMIT) -> SparqlResult:
+    """Run a read-only query within ``timeout`` seconds, reading at most ``limit`` rows.
+
+    SELECT gives its variables, ASK a ``result`` column, CONSTRUCT/DESCRIBE subject,
+    predicate, object rows. Raises RefusedQuery, SyntaxError (bad SPARQL), QueryTimeout.
+    """
+    import multiprocessing
+    import time
+
+    check_read_only(text)
+    if os.name != "posix":  # no fork: run in-process (no timeout can stop the engine)
+        return _collect(_evaluate(store, text, limit), limit)
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(store, text, limit, child), daemon=True)
+    process.start()
+    child.close()
+    deadline = time.monotonic() + timeout
+    messages = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not parent.poll(left):
+                raise QueryTimeout(f"the query ran for more than {timeout:g} s and was "
+                                   "stopped: narrow it, or allow more with --timeout")
+            try:
+                message = parent.recv()
+            except EOFError:
+                raise RuntimeError(f"the query process ended without an answer (exit "
+                                   f"{process.exitcode})") from None
+            if message[0] == "done":
+                break
+            if message[0] == "syntax":
+                raise SyntaxError(message[1])
+            if message[0] == "error":
+                raise RuntimeError(message[1])
+            messages.append(message)
+            if message[0] == "truncated":
+                break
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        parent.close()
+    return _collect(iter(messages), limit)
+
+
+def _collect(messages: Any, limit: int) -> SparqlResult:
+    result = SparqlResult([], limit=limit)
+    for kind, value in messages:
+        if kind == "columns":
+            result.columns = value
+        elif kind == "rows":
+            result.rows.extend(value)
+        elif kind == "truncated":
+            result.truncated = True
+    return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -41,3 +42,18 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     if not close:
         return ""
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def show_value(value: Any, width: int = 60) -> str:
+    """A value as a message shows it: ``repr``, cut to ``width`` characters, and never
+    expanded whole first (reprlib stops at a few items and levels, so a huge or deeply
+    nested value costs nothing to show)."""
+    import reprlib
+
+    if value is None:
+        return "nothing"
+    shower = reprlib.Repr()
+    shower.maxlevel, shower.maxstring, shower.maxother = 3, width, width
+    shower.maxlist = shower.maxdict = shower.maxtuple = shower.maxset = 6
+    text = shower.repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"

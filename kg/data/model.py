@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.problems import Problem, did_you_mean
+from kg.core.problems import show_value as _show
 from kg.data import schema
 from kg.data.yamlfile import Mapping, YamlError, load
 
@@ -607,8 +608,3 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"

@@ -59,12 +59,33 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def alias_line(text: str) -> int | None:
+    """The line of the first YAML alias (``*name``) in ``text``, if any, read from the parser's
+    events, which never expand it. mhkg's files refuse aliases: a few nested ones (a "billion
+    laughs") expand to gigabytes, and a data file is clearer without them."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1
+    except yaml.YAMLError:
+        return None  # the load below reports the syntax error with its line
+    return None
+
+
+ALIAS_MESSAGE = ("YAML aliases (*name) are not allowed in mhkg's files: write the value out "
+                 "where it is used")
+
+
 def load(path: Path) -> Any:
-    """Parse one YAML file; raise YamlError with the line on bad syntax or duplicate keys."""
+    """Parse one YAML file; raise YamlError with the line on bad syntax, duplicate keys or an
+    alias (refused, never expanded)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", None) from None
+    line = alias_line(text)
+    if line is not None:
+        raise YamlError(ALIAS_MESSAGE, line)
     loader = _Loader(text)
     loader.duplicates = []
     try:

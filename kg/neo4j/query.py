@@ -19,6 +19,14 @@ class NotLoaded(Exception):
     """Neo4j holds no mhkg graph (nothing loaded, or wiped)."""
 
 
+class PartialLoad(NotLoaded):
+    """The last ``mhkg neo4j load`` did not finish: the graph in Neo4j is partial."""
+
+
+PARTIAL = ("the last load did not finish, so the graph there is partial: run `mhkg neo4j load` "
+           "(or pass --allow-partial to query what is there)")
+
+
 class RefusedCypher(Exception):
     """Ad-hoc Cypher that would write, or that the server could not parse."""
 
@@ -36,12 +44,22 @@ def read(driver: Any, text: str, params: dict[str, Any] | None = None,
         return session.execute_read(_read, text, params or {})
 
 
-def check_loaded(driver: Any, database: str | None = None) -> dict[str, Any]:
+def _meta(driver: Any, database: str | None) -> dict[str, Any] | None:
     _, records = read(driver, f"MATCH (m:{META_LABEL}) WHERE m.graph = 'mhkg' "
                               "RETURN properties(m) AS meta", database=database)
-    if not records:
+    return records[0]["meta"] if records else None
+
+
+def check_loaded(driver: Any, database: str | None = None,
+                 allow_partial: bool = False) -> dict[str, Any]:
+    """What the last load recorded; NotLoaded when there is none, PartialLoad when it did
+    not finish (unless ``allow_partial``)."""
+    meta = _meta(driver, database)
+    if meta is None:
         raise NotLoaded("no mhkg graph in this Neo4j database: run `mhkg neo4j load` first")
-    return records[0]["meta"]
+    if not meta.get("complete") and not allow_partial:
+        raise PartialLoad(PARTIAL)
+    return meta
 
 
 def bind(query: CannedQuery, driver: Any, given: dict[str, str | None],
@@ -71,11 +89,12 @@ def _entity_slugs(driver: Any, types: list[str], database: str | None) -> list[s
 
 
 def run(query: CannedQuery, driver: Any, given: dict[str, str | None],
-        database: str | None = None) -> list[dict[str, Any]]:
-    """Run a canned query's Cypher; rows keyed by its columns, like kg.ask.queries.run."""
+        database: str | None = None, allow_partial: bool = False) -> list[dict[str, Any]]:
+    """Run a canned query's Cypher; rows keyed by its columns, like kg.ask.queries.run.
+    Refuses (PartialLoad) while the last load is unfinished, unless ``allow_partial``."""
     if not query.cypher:
         raise QueryError(f"query {query.name!r} has no Cypher version")
-    check_loaded(driver, database)
+    check_loaded(driver, database, allow_partial)
     params = bind(query, driver, given, database)
     _, records = read(driver, query.cypher, params, database)
     return collected(query, [{c: plain(record.get(c)) for c in query.fetched}
@@ -83,9 +102,16 @@ def run(query: CannedQuery, driver: Any, given: dict[str, str | None],
 
 
 def run_cypher(driver: Any, text: str, params: dict[str, Any] | None = None,
-               database: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
-    """Ad-hoc Cypher in read access mode: (columns, rows of plain values)."""
+               database: str | None = None, allow_partial: bool = False
+               ) -> tuple[list[str], list[dict[str, Any]]]:
+    """Ad-hoc Cypher in read access mode: (columns, rows of plain values). A database with
+    no mhkg graph may hold other data and is queried; one whose last mhkg load did not finish
+    is refused (PartialLoad) unless ``allow_partial``."""
     from neo4j import exceptions as nx
+
+    meta = _meta(driver, database)
+    if meta is not None and not meta.get("complete") and not allow_partial:
+        raise PartialLoad(PARTIAL)
 
     try:
         columns, records = read(driver, text, params, database)

@@ -238,3 +238,27 @@ def test_loading_other_data_replaces_mhkg_nodes_and_status_says_so(
     differs = run_mhkg("neo4j", "status", "--format", "json", env=env)
     assert differs.returncode == 1
     assert json.loads(differs.stdout)["matches"] is False
+
+
+def test_after_an_unfinished_load_every_query_refuses(driver: Any, real: Any,
+                                                      neo4j_server: Any) -> None:
+    """A load that stops half-way marks the graph incomplete (as `load` does on starting):
+    canned and ad-hoc queries then refuse with exit 3, unless --allow-partial."""
+    graph, allowed = real
+    load(driver, graph, allowed)
+    env = neo4j_env(neo4j_server)
+    driver.execute_query("MATCH (m:MhkgMeta {graph: 'mhkg'}) SET m.complete = false")
+    try:
+        for args in (["query", "lacking", "--backend", "neo4j"],
+                     ["query", "findings", "--backend", "neo4j", "--kind", "gap"],
+                     ["cypher", "MATCH (s:Mhkg:Strategy) RETURN count(s) AS n"]):
+            refused = run_mhkg(*args, env=env)
+            assert refused.returncode == 3, (args, refused.stdout, refused.stderr)
+            assert "the last load did not finish" in refused.stderr
+            assert "run `mhkg neo4j load`" in refused.stderr and refused.stdout == ""
+            allowed_run = run_mhkg(*args, "--allow-partial", env=env)
+            assert allowed_run.returncode == 0, allowed_run.stderr
+            assert allowed_run.stdout.strip()
+    finally:
+        load(driver, graph, allowed)
+    assert run_mhkg("query", "lacking", "--backend", "neo4j", env=env).returncode == 0

@@ -96,8 +96,14 @@ def shipped(folder: str) -> Path:
 def _yaml(path: Path) -> Any:
     import yaml
 
+    from kg.data.yamlfile import ALIAS_MESSAGE, alias_line
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        line = alias_line(text)
+        if line is not None:
+            raise ContentError(f"{path}:{line}: {ALIAS_MESSAGE}")
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""

@@ -1,0 +1,196 @@
+"""Hostile inputs kept as files (tests/hostile/): each is refused with a clear message and a
+usage exit status; none reaches the network, crashes, or runs without a limit."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_mhkg
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    heard: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        self._answer()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._answer()
+
+    def _answer(self) -> None:
+        type(self).heard.append(self.path)
+        body = (b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal",'
+                b'"value":"from the network"}}]}}')
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[tuple[int, list[str]]]:
+    """A real SPARQL endpoint on loopback that records every request it hears."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], _Listener.heard
+    server.shutdown()
+
+
+def _with_port(name: str, port: int, tmp: Path) -> Path:
+    path = tmp / name
+    path.write_text((HOSTILE / name).read_text(encoding="utf-8").replace("PORT", str(port)),
+                    encoding="utf-8")
+    return path
+
+
+def test_the_engine_itself_would_reach_the_endpoint(store: Any,
+                                                    endpoint: tuple[int, list[str]]) -> None:
+    """The guard matters: pyoxigraph, asked directly, makes the request."""
+    port, heard = endpoint
+    before = len(heard)
+    rows = list(store.query(f"SELECT ?x WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> "
+                            "{ ?x ?p ?o } }"))
+    assert len(heard) == before + 1 and rows[0]["x"].value == "from the network"
+
+
+SERVICE_FILES = sorted(p.name for p in HOSTILE.glob("service-*.rq"))
+
+
+@pytest.mark.parametrize("name", SERVICE_FILES)
+def test_service_is_refused_from_the_parsed_query(name: str, endpoint: tuple[int, list[str]],
+                                                  tmp_path: Path, real_sources: Path) -> None:
+    port, heard = endpoint
+    before = len(heard)
+    result = run_mhkg("sparql", str(_with_port(name, port, tmp_path)))
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "SERVICE refused" in result.stderr and "Traceback" not in result.stderr
+    assert "from the network" not in result.stdout
+    assert len(heard) == before, f"{name} reached the endpoint"
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT ?s WHERE { ?s ?p "SERVICE <http://example.org/> { }" } LIMIT 1',
+    "SELECT ?s WHERE { ?s ?p ?o # SERVICE <http://example.org/> { }\n} LIMIT 1",
+    "SELECT ?s WHERE { ?s <http://example.org/SERVICE> ?o } LIMIT 1",
+    "PREFIX ex: <http://example.org/> SELECT ?service WHERE { ?service ex:service ?o } LIMIT 1",
+])
+def test_the_word_service_in_a_string_comment_or_iri_is_allowed(text: str,
+                                                                 real_sources: Path) -> None:
+    result = run_mhkg("sparql", text)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("deep-nesting.rq", "nests brackets 5000 deep: mhkg sparql accepts at most 40"),
+    ("huge-query.rq", "accepts at most 100,000"),
+])
+def test_oversized_queries_are_refused_before_parsing(name: str, message: str,
+                                                      real_sources: Path) -> None:
+    result = run_mhkg("sparql", str(HOSTILE / name))
+    assert result.returncode == 2, (result.returncode, result.stderr[-500:])
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nesting_within_the_limit_still_runs(real_sources: Path) -> None:
+    text = "SELECT * WHERE " + "{ " * 40 + "?s ?p ?o " + "} " * 40 + "LIMIT 1"
+    result = run_mhkg("sparql", text)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_runaway_query_is_stopped_at_its_timeout(real_sources: Path) -> None:
+    started = time.monotonic()
+    result = run_mhkg("sparql", "--timeout", "2",
+                      "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g")
+    took = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert "ran for more than 2 s and was stopped" in result.stderr
+    assert took < 15, took  # the engine stopped: a cartesian product of 8k^3 would not end
+
+
+def test_the_row_limit_cuts_and_says_so(real_sources: Path) -> None:
+    result = run_mhkg("sparql", "--limit", "5", "--format", "csv",
+                      "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 6  # the header and five rows
+    assert "the result was cut at 5 rows" in result.stderr
+    whole = run_mhkg("sparql", "--format", "csv", "SELECT ?s WHERE { ?s a mhkg:Strategy }")
+    assert "cut" not in whole.stderr
+
+
+def _peak_rss_mb(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, float]:
+    """Run mhkg in a fresh process and measure that process alone: (exit status, stderr,
+    peak RSS in MB)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = ("import json, resource, subprocess, sys; "
+             "r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+             "print(json.dumps([r.returncode, r.stderr, "
+             "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))")
+    done = subprocess.run([sys.executable, "-c", probe, sys.executable, str(ROOT / "cli.py"),
+                           *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **(env or {})})
+    code, stderr, rss = json.loads(done.stdout)
+    return code, stderr, rss
+
+
+def test_a_billion_laughs_data_file_is_refused_at_once(fixture_data: Path,
+                                                      fixture_sources: Path) -> None:
+    import shutil
+
+    shutil.copy(HOSTILE / "alias-bomb.yaml", fixture_data / "alias-bomb.yaml")
+    started = time.monotonic()
+    code, stderr, rss = _peak_rss_mb("validate", "--data", str(fixture_data),
+                                     env={"MHKG_SOURCES": str(fixture_sources)})
+    took = time.monotonic() - started
+    assert code == 1, stderr
+    assert "alias-bomb.yaml:5" in stderr and "YAML aliases (*name) are not allowed" in stderr
+    assert "Traceback" not in stderr
+    assert took < 5 and rss < 150, (took, rss)  # the budget is < 1 s and < 100 MB of data
+
+
+def test_a_billion_laughs_draft_is_refused_at_once() -> None:
+    started = time.monotonic()
+    code, stderr, rss = _peak_rss_mb("assess", str(HOSTILE / "alias-bomb-draft.yaml"))
+    assert code == 1, stderr
+    assert "alias-bomb-draft.yaml:5" in stderr and "not allowed" in stderr
+    assert time.monotonic() - started < 5 and rss < 150, rss
+
+
+def test_a_tour_with_an_alias_is_refused(tmp_path: Path, real_sources: Path) -> None:
+    tours = tmp_path / "tours"
+    tours.mkdir()
+    (tours / "bomb.yaml").write_text((HOSTILE / "alias-bomb-draft.yaml").read_text(),
+                                     encoding="utf-8")
+    result = run_mhkg("explore", "build", "-o", str(tmp_path / "site"), "--tours", str(tours))
+    assert result.returncode != 0 and "not allowed" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_huge_value_is_shown_cut_without_being_expanded() -> None:
+    from kg.core.problems import show_value
+
+    nested: Any = "lol"
+    for _ in range(200):
+        nested = [nested] * 9  # 9^200 strings if it were expanded
+    started = time.monotonic()
+    text = show_value(nested)
+    assert time.monotonic() - started < 0.1 and len(text) <= 60
