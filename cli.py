@@ -83,6 +83,14 @@ def report_problems(problems: list[Any], fmt: str = "table") -> None:
                    err=True)
 
 
+def clean_out(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """An output path with ``a/../b`` folded, so that no stray folder is made (``-``, for
+    standard output, is kept)."""
+    from kg.core.atomic import clean
+
+    return value if value is None or str(value) == "-" else clean(value)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
 @click.version_option(package_name="mhkg", message="mhkg %(version)s")
 def cli() -> None:
@@ -129,7 +137,7 @@ def validate(data: Path | None, fmt: str) -> None:
 
 @cli.command()
 @data_option
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--out", callback=clean_out, type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True, help="Folder to write the graph to.")
 def build(data: Path | None, out: Path) -> None:
     """Validate the data and write the compiled graph (graph.ttl, graph.nt).
@@ -171,7 +179,7 @@ def stats(data: Path | None, fmt: str) -> None:
 @cli.command("schema")
 @click.option("--markdown", is_flag=True,
               help="Print the field tables of docs/data-format.md instead.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", callback=clean_out, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (replaced atomically); default: print it.")
 def schema_command(markdown: bool, out: Path | None) -> None:
     """Print the JSON Schema of the data files, for editors that check YAML as you type.
@@ -222,8 +230,9 @@ EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv", "graphml", "gexf", "dot"]
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="ttl, nt and jsonld: the RDF graph; csv: one row per fact with its evidence; "
                    "graphml and gexf: the network for Gephi; dot: for Graphviz.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (replaced atomically).")
+@click.option("-o", "--out", callback=clean_out,
+              type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (replaced atomically); - writes to standard output.")
 def export(data: Path | None, fmt: str, out: Path) -> None:
     """Export the graph for other tools.
 
@@ -232,18 +241,28 @@ def export(data: Path | None, fmt: str, out: Path) -> None:
       mhkg export --format ttl -o mhkg.ttl
       mhkg export --format csv -o facts.csv
       mhkg export --format graphml -o mhkg.graphml
+      mhkg export --format nt -o - | wc -l
     """
+    import tempfile
+
     from kg.graph.build import cached_graph
     from kg.graph.export import export as write_export
 
     store = load_store(data)
-    if fmt in ("graphml", "gexf", "dot"):
-        from kg.graph.network import project
-        from kg.views.graph_files import write_graph
+    to_stdout = str(out) == "-"
+    with tempfile.TemporaryDirectory(prefix="mhkg-export-") as scratch:
+        target = Path(scratch) / f"export.{fmt}" if to_stdout else out
+        if fmt in ("graphml", "gexf", "dot"):
+            from kg.graph.network import project
+            from kg.views.graph_files import write_graph
 
-        write_graph(project(store), fmt, out)
-    else:
-        write_export(store, cached_graph(resolve_data(data)), fmt, out)
+            write_graph(project(store), fmt, target)
+        else:
+            write_export(store, cached_graph(resolve_data(data)), fmt, target)
+        if to_stdout:
+            sys.stdout.buffer.write(target.read_bytes())
+            sys.stdout.buffer.flush()
+            return
     click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)")
 
 
@@ -425,7 +444,8 @@ DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "timeline", "scor
 
 @cli.command()
 @data_option
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+@click.option("-o", "--out", callback=clean_out,
+              type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write: .html (interactive, works offline) or .svg, .png, .pdf "
                    "(static). Replaced atomically.")
 @click.option("--view", type=click.Choice(DIAGRAM_VIEWS), default="whole", show_default=True,
@@ -894,7 +914,7 @@ ASSESS_OUTPUTS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown
 @format_option
 @click.option("--template", "show_template", is_flag=True,
               help="Print a commented template of a draft strategy, to fill in.")
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--out", callback=clean_out, type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to a file instead: .html (a page), .md, .json, .csv or "
                    ".txt, by its suffix. Replaced atomically.")
 @click.option("--similar", type=click.IntRange(1, 50), default=5, show_default=True,
@@ -1011,7 +1031,7 @@ def build_explorer(data: Path | None, out: Path, tours: Path | None) -> Any:
 
 @explore_group.command("build")
 @data_option
-@click.option("-o", "--out", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--out", callback=clean_out, type=click.Path(path_type=Path), required=True,
               help="Folder to write the site to (replaced atomically; an existing folder must "
                    "be empty or a previous build).")
 @tours_option
@@ -1069,14 +1089,21 @@ def explore_serve(data: Path | None, port: int, no_open: bool, tours: Path | Non
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning unexpected errors into a message, not a traceback."""
+    from kg.core.atomic import CannotWrite
+    from kg.core.problems import redact
+
     try:
         cli.main(args=argv, prog_name="mhkg", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted.", err=True)
         sys.exit(EXIT_INVALID)
     except click.ClickException as exc:
+        exc.message = redact(exc.message)  # no credential is ever printed back
         exc.show()
         sys.exit(exc.exit_code)
+    except CannotWrite as exc:  # any command that writes a file: one clear message
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -1086,9 +1113,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - last resort: never show a traceback
         if os.environ.get("MHKG_DEBUG"):
-            raise
-        click.echo(f"mhkg: internal error: {type(exc).__name__}: {exc}\n"
-                   "Set MHKG_DEBUG=1 to see the traceback, and please report it.", err=True)
+            import traceback
+
+            click.echo(redact(traceback.format_exc()), err=True, nl=False)
+            sys.exit(EXIT_INTERNAL)
+        click.echo(redact(f"mhkg: internal error: {type(exc).__name__}: {exc}\n"
+                          "Set MHKG_DEBUG=1 to see the traceback, and please report it."),
+                   err=True)
         sys.exit(EXIT_INTERNAL)
 
 

@@ -194,3 +194,48 @@ def test_a_huge_value_is_shown_cut_without_being_expanded() -> None:
     started = time.monotonic()
     text = show_value(nested)
     assert time.monotonic() - started < 0.1 and len(text) <= 60
+
+
+def test_a_literal_too_long_for_the_store_is_refused_by_validation(
+        fixture_data: Path, fixture_sources: Path) -> None:
+    (fixture_data / "huge.yaml").write_text(
+        "evidence_source: mini\nentities:\n  - id: huge\n    type: Organisation\n"
+        "    label: Huge\n    note: \"" + "x" * (17 * 1024 * 1024) + "\"\n", encoding="utf-8")
+    result = run_mhkg("validate", "--data", str(fixture_data),
+                      env={"MHKG_SOURCES": str(fixture_sources)})
+    assert result.returncode == 1
+    assert "huge.yaml:6: huge: note: this text is 17,825,792 characters long" in result.stderr
+    assert "at most 4,000" in result.stderr and "Traceback" not in result.stderr
+
+
+SECRET = "s3cr3t-Pa55"
+
+
+@pytest.mark.parametrize("uri", [
+    f"neo4j://neo4j:{SECRET}@127.0.0.1:1",  # userinfo: refused by the driver, which quotes it
+    f"bolt://neo4j:{SECRET}@127.0.0.1:1",
+    f"neo4jx://neo4j:{SECRET}@127.0.0.1:7687",  # a bad scheme
+    f"bolt://neo4j:{SECRET}@[::1",  # a URI urllib cannot parse
+    "bolt://127.0.0.1:1",  # unreachable, with the password in NEO4J_PASSWORD
+])
+@pytest.mark.parametrize("debug", ["", "1"])
+def test_credentials_never_appear_in_output(uri: str, debug: str) -> None:
+    env = {"NEO4J_URI": uri, "NEO4J_PASSWORD": SECRET, "MHKG_DEBUG": debug}
+    for args in (["neo4j", "status"], ["query", "lacking", "--backend", "neo4j"],
+                 ["cypher", "RETURN 1 AS one"]):
+        result = run_mhkg(*args, env=env)
+        assert result.returncode in (2, 3), (args, result.returncode, result.stderr)
+        assert SECRET not in result.stdout + result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_redaction_covers_every_source_of_a_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.core.problems import redact
+
+    monkeypatch.setenv("NEO4J_PASSWORD", "from-the-env")
+    monkeypatch.setenv("NEO4J_URI", "bolt://u:inside-the-uri@h:7687")
+    text = redact("a from-the-env b inside-the-uri c https://x:other-secret@example.org/ d",
+                  "given-secret given-secret")
+    for secret in ("from-the-env", "inside-the-uri", "other-secret"):
+        assert secret not in text
+    assert "https://x:********@example.org/" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,3 +58,38 @@ def show_value(value: Any, width: int = 60) -> str:
     shower.maxlist = shower.maxdict = shower.maxtuple = shower.maxset = 6
     text = shower.repr(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_WARNED: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    """One line on standard error, at most once per process for the same message."""
+    import sys
+
+    if message not in _WARNED:
+        _WARNED.add(message)
+        print(message, file=sys.stderr)
+
+
+_USERINFO = re.compile(r"([A-Za-z][\w+.-]*://)([^/@\s:]*):([^/@\s]+)@")
+SECRET_VARIABLES = ("NEO4J_PASSWORD",)
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """``text`` with credentials blanked out, whatever their source: the password of any
+    ``scheme://user:password@host`` URI, the values of the secret environment variables
+    (NEO4J_PASSWORD) and of a password inside NEO4J_URI, and any ``secrets`` given."""
+    import os
+    from urllib.parse import urlsplit
+
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:********@", text)
+    values = [os.environ.get(name) for name in SECRET_VARIABLES] + list(secrets)
+    try:
+        values.append(urlsplit(os.environ.get("NEO4J_URI", "")).password)
+    except ValueError:
+        pass
+    for value in values:
+        if value and len(value) >= 3:
+            text = text.replace(value, "********")
+    return text

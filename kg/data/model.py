@@ -108,6 +108,10 @@ class _Reader:
 
     # ---- scalar helpers -------------------------------------------------------------
     def string(self, where: Where, value: Any, what: str = "text") -> str | None:
+        if isinstance(value, str) and len(value) > schema.MAX_TEXT:
+            self.problem(where, f"this text is {len(value):,} characters long: a field holds "
+                         f"a sentence or a short paragraph, at most {schema.MAX_TEXT:,}")
+            return None
         if isinstance(value, str) and value.strip():
             return value.strip()
         self.problem(where, f"expected {what} (a non-empty string), got {_show(value)}")
@@ -576,17 +580,51 @@ def derive_polarity(stances: list[str]) -> str:
     return "mixed" if len(kinds) > 1 else kinds.pop()
 
 
+def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
+               ) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files under ``root`` with these suffixes, and what could not be read: a folder
+    that cannot be listed, a name that is not a regular file (a folder called ``x.yaml``, a
+    broken link). Nothing is skipped in silence."""
+    import os
+
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        if where != root or root.exists():
+            problems.append((where, f"cannot read this folder: {exc.strerror or exc}"))
+
+    for folder, dirs, names in os.walk(root, onerror=failed, followlinks=False):
+        dirs.sort()
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            if not name.endswith(suffixes):
+                continue
+            if name in dirs:
+                problems.append((path, "is a folder, not a data file"))
+            elif path.is_file():
+                files.append(path)
+            elif path.is_symlink():
+                problems.append((path, "is a broken link"))
+            else:
+                problems.append((path, "is not a regular file"))
+    return sorted(files), problems
+
+
 def data_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.yaml") if p.is_file())
+    return walk_files(root)[0]
 
 
 def read_data(root: Path) -> Dataset:
     """Read every ``*.yaml`` under ``root``; never raises for bad content."""
     reader = _Reader(root)
-    files = data_files(root)
+    files, unreadable = walk_files(root)
+    for path, what in unreadable:
+        reader.problems.append(Problem(_display(path, root), None, "", "", what))
     if not root.is_dir():
         reader.problems.append(Problem(str(root), None, "", "", "data folder not found"))
-    elif not files:
+    elif not files and not unreadable:
         reader.problems.append(Problem(str(root), None, "", "", "no *.yaml data files found"))
     entities: dict[str, Entity] = {}
     for path in files:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MAX_QUOTE = 400  # characters, after normalising whitespace
+MAX_TEXT = 4000  # characters in any one text field: a sentence or a short paragraph
 
 # How a field is read (see kg.data.model): claims carry evidence, parts are nodes of their own
 # with evidence, plain fields carry none.

@@ -83,6 +83,8 @@ def load(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", None) from None
+    except OSError as exc:
+        raise YamlError(f"cannot read this file: {exc.strerror or exc}", None) from None
     line = alias_line(text)
     if line is not None:
         raise YamlError(ALIAS_MESSAGE, line)

@@ -10,9 +10,10 @@ import hashlib
 from pathlib import Path
 
 from kg import __version__
-from kg.core.atomic import write_bytes
+from kg.core.atomic import CannotWrite, atomic_paths, write_bytes
 from kg.core.paths import cache_dir, ontology_dir
-from kg.core.problems import InvalidData
+from kg.core.problems import InvalidData, warn_once
+from kg.data.model import walk_files
 from kg.data.validate import Report, check
 
 GRAPH_TTL = "graph.ttl"
@@ -28,16 +29,18 @@ def compile_valid(data: Path) -> Report:
 
 
 def build(data: Path, out: Path) -> tuple[Report, list[Path]]:
-    """Write ``graph.ttl`` and ``graph.nt`` to ``out``; nothing is written when invalid."""
+    """Write ``graph.ttl`` and ``graph.nt`` to ``out``; nothing is written when invalid, and
+    the pair is replaced together (both written, then both renamed), so a failure while
+    writing leaves the old pair as it was."""
     report = compile_valid(data)
     graph = report.graph
     turtle = graph.serialize(format="turtle").encode("utf-8")
     ntriples = _sorted_ntriples(graph)
-    written = []
-    for name, payload in ((GRAPH_TTL, turtle), (GRAPH_NT, ntriples)):
-        write_bytes(out / name, payload)
-        written.append(out / name)
-    return report, written
+    targets = [out / GRAPH_TTL, out / GRAPH_NT]
+    with atomic_paths(targets) as temps:
+        for tmp, payload in zip(temps, (turtle, ntriples), strict=True):
+            tmp.write_bytes(payload)
+    return report, targets
 
 
 def _sorted_ntriples(graph) -> bytes:
@@ -47,20 +50,63 @@ def _sorted_ntriples(graph) -> bytes:
 
 
 def fingerprint(data: Path) -> str:
-    """A key that changes whenever a data or ontology file, or mhkg itself, changes."""
-    digest = hashlib.sha1(__version__.encode())
-    for folder in (data, ontology_dir()):
-        for path in sorted(folder.rglob("*")):
-            if path.suffix in (".yaml", ".ttl") and path.is_file():
-                stat = path.stat()
-                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
+    """A key that changes whenever the content of a data, ontology or source text file, or
+    mhkg itself, changes (hashes of the bytes: an edit of the same length with its mtime put
+    back is still seen). A file that cannot be read changes the key too, and is reported by
+    validation."""
+    from kg.core.paths import sources_dir
+
+    digest = hashlib.sha256(f"mhkg {__version__}\n".encode())
+    folders = [("data", data, (".yaml",)), ("ontology", ontology_dir(), (".ttl",))]
+    texts = sources_dir()
+    if texts is not None:
+        folders.append(("sources", texts, (".txt",)))
+    for name, folder, suffixes in folders:
+        files, problems = walk_files(folder, suffixes)
+        for path in files:
+            try:
+                content = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                content = f"unreadable: {exc.errno}"
+            digest.update(f"{name}\0{path.relative_to(folder)}\0{content}\n".encode())
+        for problem in problems:
+            digest.update(f"{name}\0problem\0{problem}\n".encode())
+    return digest.hexdigest()[:20]
 
 
-def cached_graph(data: Path) -> Path:
-    """The N-Triples file of the validated graph for ``data``, building it when stale."""
-    target = cache_dir() / fingerprint(data) / GRAPH_NT
-    if not target.is_file():
-        report = compile_valid(data)
-        write_bytes(target, _sorted_ntriples(report.graph))
+KEEP_CACHED = 4  # compiled graphs kept in the cache (the newest); older ones are removed
+
+
+def cached_graph(data: Path) -> Path | bytes:
+    """The N-Triples of the validated graph for ``data``: a file in the cache, built when
+    missing; or, when the cache cannot be written (read-only, a file in its place, a full
+    disk), the bytes themselves, with one warning line: the command still answers."""
+    key = fingerprint(data)
+    folder = cache_dir()
+    target = folder / key / GRAPH_NT
+    if target.is_file():
+        return target
+    report = compile_valid(data)
+    payload = _sorted_ntriples(report.graph)
+    try:
+        write_bytes(target, payload)
+    except CannotWrite as exc:
+        warn_once(f"mhkg: warning: {exc}; working in memory (set MHKG_CACHE to a writable "
+                  "folder to keep compiled graphs)")
+        return payload
+    _prune(folder, keep=key)
     return target
+
+
+def _prune(folder: Path, keep: str) -> None:
+    """Remove all but the newest KEEP_CACHED compiled graphs (never ``keep``)."""
+    import shutil
+
+    try:
+        entries = [p for p in folder.iterdir() if p.is_dir() and (p / GRAPH_NT).is_file()]
+        entries.sort(key=lambda p: (p / GRAPH_NT).stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in entries[KEEP_CACHED:]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)

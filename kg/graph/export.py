@@ -83,15 +83,18 @@ def fact_rows(store: Any) -> list[dict[str, str]]:
     return rows
 
 
-def export(store: Any, data_nt: Path, fmt: str, out: Path) -> None:
+def export(store: Any, data_nt: Path | bytes, fmt: str, out: Path) -> None:
     """Write the graph (or, for csv, its facts with evidence) to ``out`` atomically."""
     if fmt == "nt":
-        write_bytes(out, data_nt.read_bytes())
+        write_bytes(out, data_nt if isinstance(data_nt, bytes) else data_nt.read_bytes())
     elif fmt in ("ttl", "jsonld"):
         import rdflib
 
         graph = rdflib.Graph()
-        graph.parse(data_nt, format="nt")
+        if isinstance(data_nt, bytes):
+            graph.parse(data=data_nt, format="nt")
+        else:
+            graph.parse(data_nt, format="nt")
         for prefix, ns in JSONLD_CONTEXT.items():
             graph.bind(prefix, ns)
         if fmt == "ttl":

@@ -25,7 +25,10 @@ def open_store(data: Path | None = None) -> Any:
     nt = cached_graph(data or data_dir())
     store = ox.Store()
     # The compiled graph was written by mhkg from validated data: skip re-checking IRIs.
-    store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    if isinstance(nt, bytes):  # the cache could not be written: the graph is in memory
+        store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    else:
+        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
     return store
 

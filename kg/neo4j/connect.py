@@ -46,7 +46,13 @@ class Settings:
     @property
     def shown_uri(self) -> str:
         """The URI without any user:password@ part."""
-        parts = urlsplit(self.uri)
+        try:
+            parts = urlsplit(self.uri)
+            parts.port  # noqa: B018 - a bad port or IPv6 address raises here
+        except ValueError:
+            from kg.core.problems import redact
+
+            return redact(self.uri, self.password)
         if parts.username is None and parts.password is None:
             return self.uri
         host = parts.hostname or ""
@@ -59,10 +65,15 @@ class Settings:
         return f"{self.shown_uri} (database {self.database or 'default'})"
 
     def scrub(self, text: str) -> str:
-        """``text`` with the password (if any) blanked out: a last line of defence."""
-        if self.password and len(self.password) >= 3:
-            text = text.replace(self.password, "********")
-        return text
+        """``text`` with every password blanked out (NEO4J_PASSWORD, one inside the URI):
+        a last line of defence."""
+        from kg.core.problems import redact
+
+        try:
+            in_uri = urlsplit(self.uri).password
+        except ValueError:
+            in_uri = None
+        return redact(text, self.password, in_uri)
 
 
 def settings(uri: str | None = None, user: str | None = None, database: str | None = None,
@@ -120,7 +131,10 @@ def connect(config: Settings) -> Iterator[Any]:
     from neo4j import exceptions as nx
 
     logging.getLogger("neo4j").addHandler(_QUIET)  # once: addHandler ignores repeats
-    scheme = urlsplit(config.uri).scheme
+    try:
+        scheme = urlsplit(config.uri).scheme
+    except ValueError as exc:  # "Invalid IPv6 URL" and the like
+        raise explain(exc, config) from None
     if scheme not in SCHEMES:
         raise explain(ValueError(f"the scheme must be one of {', '.join(SCHEMES)}, "
                                  f"not {scheme!r}"), config)

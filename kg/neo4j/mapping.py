@@ -144,10 +144,13 @@ class PropertyGraph:
         return counts
 
 
-def fingerprint(nt_path: Path, allowed: AllowList) -> str:
+def fingerprint(nt_path: Path | bytes, allowed: AllowList) -> str:
     """Changes whenever the graph, the mapping or the allow-list changes."""
     digest = hashlib.sha256(f"mhkg-neo4j {MAPPING_VERSION}\n".encode())
     digest.update(repr(sorted(allowed.relation_types.items())).encode())
+    if isinstance(nt_path, bytes):
+        digest.update(nt_path)
+        return digest.hexdigest()[:24]
     with open(nt_path, "rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
@@ -196,7 +199,7 @@ def _vocabulary(ontology_ttl: Path) -> tuple[dict[str, str], dict[str, str]]:
     return notations, labels
 
 
-def map_graph(nt_path: Path, ontology: Ontology, ontology_ttl: Path) -> PropertyGraph:
+def map_graph(nt_path: Path | bytes, ontology: Ontology, ontology_ttl: Path) -> PropertyGraph:
     """Map a compiled N-Triples graph (as ``kg.graph.build.cached_graph`` writes it)."""
     import pyoxigraph as ox
 
@@ -206,7 +209,8 @@ def map_graph(nt_path: Path, ontology: Ontology, ontology_ttl: Path) -> Property
     # subject -> predicate -> objects; IRIs as str, literals as pyoxigraph Literals
     subjects: dict[str, dict[str, list[Any]]] = {}
     triples = 0
-    for quad in ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES, lenient=True):
+    source = {"input": nt_path} if isinstance(nt_path, bytes) else {"path": str(nt_path)}
+    for quad in ox.parse(**source, format=ox.RdfFormat.N_TRIPLES, lenient=True):
         triples += 1
         obj = quad.object
         subjects.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, []).append(

@@ -74,7 +74,9 @@ def test_a_failed_write_leaves_the_old_file(graph: Any, tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr(nx, "write_graphml", broken)
-    with pytest.raises(OSError, match="disk full"):
+    from kg.core.atomic import CannotWrite
+
+    with pytest.raises(CannotWrite, match=f"cannot write {out}: disk full"):
         graph_files.write_graph(graph, "graphml", out)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["g.graphml"]
