@@ -1087,12 +1087,39 @@ def explore_serve(data: Path | None, port: int, no_open: bool, tours: Path | Non
 # -- commands added by later features go above this line --
 
 
+def _utf8_mode() -> None:
+    """Run in Python's UTF-8 mode whatever the locale. Under a non-UTF-8 locale (LC_ALL=C
+    with PYTHONUTF8=0) the arguments, file names and output would be ASCII, and "dré" or
+    "£.html" would break: start again with -X utf8 (once), as the same command."""
+    if sys.flags.utf8_mode or os.environ.get("MHKG_UTF8_RESTARTED") or \
+            not sys.argv or not sys.argv[0] or not os.path.exists(sys.argv[0]):
+        return
+    os.environ["MHKG_UTF8_RESTARTED"] = "1"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", sys.argv[0], *sys.argv[1:]])
+
+
+def _check_arguments(args: list[str]) -> None:
+    """An argument whose bytes are not UTF-8 cannot be read: say which one."""
+    for number, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            raise UsageProblem(f"argument {number} ({shown}) is not UTF-8 text") from None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning unexpected errors into a message, not a traceback."""
     from kg.core.atomic import CannotWrite
     from kg.core.problems import redact
 
+    if argv is None:
+        _utf8_mode()
+
     try:
+        _check_arguments(sys.argv[1:] if argv is None else argv)
         cli.main(args=argv, prog_name="mhkg", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted.", err=True)

@@ -204,7 +204,7 @@ def test_a_literal_too_long_for_the_store_is_refused_by_validation(
     result = run_mhkg("validate", "--data", str(fixture_data),
                       env={"MHKG_SOURCES": str(fixture_sources)})
     assert result.returncode == 1
-    assert "huge.yaml:6: huge: note: this text is 17,825,792 characters long" in result.stderr
+    assert "huge.yaml:6:5: huge: note: this text is 17,825,792 characters long" in result.stderr
     assert "at most 4,000" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -239,3 +239,66 @@ def test_redaction_covers_every_source_of_a_secret(monkeypatch: pytest.MonkeyPat
     for secret in ("from-the-env", "inside-the-uri", "other-secret"):
         assert secret not in text
     assert "https://x:********@example.org/" in text
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("bad-bytes.yaml", "bad-bytes.yaml:5:15: -: -: not UTF-8 text: byte 0xe9"),
+    ("bad-syntax.yaml", "bad-syntax.yaml:6:9: -: -: invalid YAML: did not find expected"),
+    ("control-characters.yaml",
+     "control-characters.yaml:6:15: -: -: invalid YAML: the character U+0001 is not allowed"),
+    ("escaped-controls.yaml",
+     "escaped-controls.yaml:6:5: odd: note: contains the control character U+001B"),
+])
+def test_broken_bytes_and_characters_are_located_on_one_clean_line(
+        name: str, expected: str, tmp_path: Path, fixture_sources: Path) -> None:
+    import shutil
+
+    data = tmp_path / "mydata"
+    shutil.copytree(HOSTILE.parent / "fixtures" / "valid", data)
+    shutil.copy(HOSTILE / name, data / name)
+    # run from the folder above the data: paths are shown as the user can open them
+    result = run_mhkg("validate", "--data", "mydata", cwd=tmp_path,
+                      env={"MHKG_SOURCES": str(fixture_sources)})
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(line == f"error: mydata/{expected}" or line.startswith(f"error: mydata/{expected}")
+               for line in lines), result.stderr
+    assert all(ch == "\t" or ch >= " " for ch in result.stderr.replace("\n", ""))
+    assert "\x1b" not in result.stderr and "\x00" not in result.stderr
+
+
+C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+
+
+@pytest.mark.parametrize(("args", "code", "expected"), [
+    (["show", "dré"], 2, "no entity with id 'dré' (did you mean 'dre'?)"),
+    (["search", "Zoë"], 0, ""),
+    (["sparql", 'SELECT ?s WHERE { ?s ?p "é" }'], 0, ""),
+    (["show", "nsf-mh"], 0, "£1 billion"),
+])
+def test_non_ascii_arguments_under_a_c_locale(args: list[str], code: int, expected: str,
+                                              real_sources: Path) -> None:
+    result = run_mhkg(*args, env=C_LOCALE)
+    assert result.returncode == code, result.stderr
+    assert expected in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+
+
+def test_a_non_ascii_file_name_under_a_c_locale(tmp_path: Path, real_sources: Path) -> None:
+    result = run_mhkg("diagram", "-o", "£ links.html", "--view", "factor-links", cwd=tmp_path,
+                      env=C_LOCALE)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "£ links.html").is_file()
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "show", b"\xe9t\xe9"],
+                            capture_output=True, env={**os.environ, **C_LOCALE}, timeout=120)
+    assert result.returncode == 2
+    assert b"argument 2 (\\xe9t\\xe9) is not UTF-8 text" in result.stderr

@@ -234,7 +234,7 @@ def read_draft(path: Path, display: str | None = None) -> Draft:
         data = load(path)
     except YamlError as exc:
         reader.draft.problems.append(Problem(reader.draft.file, exc.line, "draft", "",
-                                             exc.message))
+                                             exc.message, column=exc.column))
         return reader.draft
     except OSError as exc:
         reader.draft.problems.append(Problem(reader.draft.file, None, "draft", "",

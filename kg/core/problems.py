@@ -15,15 +15,32 @@ class Problem:
     field: str
     message: str
     severity: str = "error"  # or "warning"
+    column: int | None = None
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
+        if self.line and self.column:
+            where += f":{self.column}"
         parts = [where, self.entity or "-", self.field or "-", self.message]
-        return ": ".join(parts)
+        return one_line(": ".join(parts))
 
     def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "entity": self.entity,
-                "field": self.field, "message": self.message, "severity": self.severity}
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "entity": self.entity, "field": self.field, "message": self.message,
+                "severity": self.severity}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]|\n|\r")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one clean line: a NUL, a control character or a line break becomes a
+    visible escape (\\x00, \\n), so that one problem is always one line of output."""
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        return {"\n": "\\n", "\r": "\\r"}.get(char, f"\\x{ord(char):02x}" if ord(char) < 256
+                                                   else f"\\u{ord(char):04x}")
+    return _CONTROL.sub(escape, text)
 
 
 class InvalidData(Exception):

@@ -8,6 +8,7 @@ slugs; :mod:`kg.data.compile` resolves them and writes the graph.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,17 @@ from kg.data import schema
 from kg.data.yamlfile import Mapping, YamlError, load
 
 
+# Control characters (not tab or line breaks) have no place in a text field.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 @dataclass
 class Where:
     file: str
     line: int
     entity: str
     field: str
+    column: int | None = None
 
 
 @dataclass
@@ -96,21 +102,27 @@ class _Reader:
 
     def problem(self, where: Where, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(where.file, line or where.line, where.entity, where.field,
-                                     message))
+                                     message, column=None if line else where.column))
 
     def item_at(self, where: Where, item: Any, path: str) -> Where:
         """Where one item of a list is: its own line when it has one, else the list's."""
         return Where(where.file, getattr(item, "line", where.line), where.entity, path)
 
     def at(self, where: Where, node: Any, key: str, path: str) -> Where:
-        line = node.line_of(key) if isinstance(node, Mapping) else where.line
-        return Where(where.file, line, where.entity, path)
+        if isinstance(node, Mapping):
+            return Where(where.file, node.line_of(key), where.entity, path, node.column_of(key))
+        return Where(where.file, where.line, where.entity, path, where.column)
 
     # ---- scalar helpers -------------------------------------------------------------
     def string(self, where: Where, value: Any, what: str = "text") -> str | None:
         if isinstance(value, str) and len(value) > schema.MAX_TEXT:
             self.problem(where, f"this text is {len(value):,} characters long: a field holds "
                          f"a sentence or a short paragraph, at most {schema.MAX_TEXT:,}")
+            return None
+        if isinstance(value, str) and _CONTROL.search(value):
+            char = _CONTROL.search(value).group(0)  # type: ignore[union-attr]
+            self.problem(where, f"contains the control character U+{ord(char):04X}: remove it "
+                         "(it would garble a terminal or a page)")
             return None
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -544,7 +556,8 @@ class _Reader:
         try:
             data = load(path)
         except YamlError as exc:
-            self.problems.append(Problem(name, exc.line, "", "", exc.message))
+            self.problems.append(Problem(name, exc.line, "", "", exc.message,
+                                         column=exc.column))
             return []
         where = Where(name, 1, "", "")
         if data is None:
@@ -640,9 +653,18 @@ def read_data(root: Path) -> Dataset:
 
 
 def _display(path: Path, root: Path) -> str:
+    """A path as the user can open it from where they are: relative to the current folder
+    when it is inside it, else in full."""
+    return display_path(path)
+
+
+def display_path(path: Path) -> str:
+    import os
+
+    full = path.absolute()
     try:
-        return str(Path(root.name) / path.relative_to(root))
+        return str(full.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return os.fspath(full)
 
 

@@ -22,17 +22,23 @@ class Mapping(dict[str, Any]):
     """A dict with ``line`` (its own first line) and ``lines`` (key -> line)."""
 
     line: int = 0
+    column: int = 0
     lines: dict[str, int]
+    columns: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
 
+    def column_of(self, key: str) -> int | None:
+        return self.columns.get(key) or self.column or None
+
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None):
+    def __init__(self, message: str, line: int | None, column: int | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.column = column
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
@@ -43,7 +49,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     loader.flatten_mapping(node)
     result = Mapping()
     result.line = node.start_mark.line + 1
+    result.column = node.start_mark.column + 1
     result.lines = {}
+    result.columns = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
@@ -53,23 +61,35 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
             loader.duplicates.append((key, line))
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = line
+        result.columns[key] = key_node.start_mark.column + 1
     return result
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def alias_line(text: str) -> int | None:
-    """The line of the first YAML alias (``*name``) in ``text``, if any, read from the parser's
-    events, which never expand it. mhkg's files refuse aliases: a few nested ones (a "billion
-    laughs") expand to gigabytes, and a data file is clearer without them."""
+def alias_at(text: str) -> tuple[int, int] | None:
+    """The line and column of the first YAML alias (``*name``) in ``text``, if any, read from
+    the parser's events, which never expand it. mhkg's files refuse aliases: a few nested ones
+    (a "billion laughs") expand to gigabytes, and a data file is clearer without them."""
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent):
-                return event.start_mark.line + 1
+                return event.start_mark.line + 1, event.start_mark.column + 1
     except yaml.YAMLError:
         return None  # the load below reports the syntax error with its line
     return None
+
+
+def alias_line(text: str) -> int | None:
+    found = alias_at(text)
+    return found[0] if found else None
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (both from 1; the column in bytes) of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
 
 
 ALIAS_MESSAGE = ("YAML aliases (*name) are not allowed in mhkg's files: write the value out "
@@ -80,23 +100,35 @@ def load(path: Path) -> Any:
     """Parse one YAML file; raise YamlError with the line on bad syntax, duplicate keys or an
     alias (refused, never expanded)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", None) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise YamlError(f"cannot read this file: {exc.strerror or exc}", None) from None
-    line = alias_line(text)
-    if line is not None:
-        raise YamlError(ALIAS_MESSAGE, line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = byte_position(data, exc.start)
+        raise YamlError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} ({exc.reason})",
+                        line, column) from None
+    found = alias_at(text)
+    if found is not None:
+        raise YamlError(ALIAS_MESSAGE, *found)
     loader = _Loader(text)
     loader.duplicates = []
     try:
         data = loader.get_single_data()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, by position
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise YamlError(f"invalid YAML: the character U+{ord(char):04X} is not allowed "
+                        "(a control character)", line, column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"invalid YAML: {reason}", line) from None
+        raise YamlError(f"invalid YAML: {reason}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", None) from None
     finally:

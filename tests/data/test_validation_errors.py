@@ -29,7 +29,7 @@ CASES = {
                               "'second' is a Strategy, but this needs a Actor"]),
     "duplicate id": ("strategies/second.yaml", "- id: second", "- id: first",
                      ["second.yaml:3", "first", "id", "duplicate id 'first'",
-                      "also defined at data/strategies/first.yaml:3"]),
+                      "also defined at ", "data/strategies/first.yaml:3"]),
     "malformed date": ("strategies/first.yaml", "value: 2001", "value: 2001-13",
                        ["first.yaml:9", "first", "published.value",
                         "malformed date '2001-13'"]),
