@@ -678,8 +678,12 @@ def neo4j_load(data: Path | None, uri: str | None, user: str | None, database: s
                f"({report.triples:,} triples) into Neo4j at {config.where} in "
                f"{report.seconds:.1f} s ({report.rows / max(report.seconds, 1e-9):,.0f} rows/s).")
     if report.removed_nodes or report.removed_relationships:
-        click.echo(f"removed {report.removed_nodes:,} nodes and "
-                   f"{report.removed_relationships:,} relationships the data no longer has.")
+        nodes, links = report.removed_nodes, report.removed_relationships
+        its = "its" if nodes == 1 else "their"
+        parts = ([f"{nodes:,} node{'' if nodes == 1 else 's'} (with {its} relationships)"]
+                 if nodes else [])
+        parts += ([f"{links:,} other relationship{'' if links == 1 else 's'}"] if links else [])
+        click.echo(f"removed {' and '.join(parts)} the data no longer has.")
 
 
 @neo4j_group.command("status")
@@ -764,7 +768,7 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
       mhkg cypher my-query.cypher --format csv
     """
     from kg.core.formatting import render
-    from kg.neo4j.query import PartialLoad, RefusedCypher, run_cypher
+    from kg.neo4j.query import CypherFailed, PartialLoad, RefusedCypher, run_cypher
 
     path = Path(query_text)
     if "(" not in query_text and path.is_file():
@@ -783,6 +787,8 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
             raise ServerProblem(f"Neo4j at {config.where}: {exc}") from None
         except RefusedCypher as exc:
             raise UsageProblem(str(exc)) from None
+        except CypherFailed as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(render(rows, columns, fmt), nl=False)
 
 

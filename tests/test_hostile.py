@@ -302,3 +302,15 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error() -> None:
                             capture_output=True, env={**os.environ, **C_LOCALE}, timeout=120)
     assert result.returncode == 2
     assert b"argument 2 (\\xe9t\\xe9) is not UTF-8 text" in result.stderr
+
+
+def test_a_glyph_no_font_has_is_one_clean_warning(fixture_data: Path, fixture_sources: Path,
+                                                  tmp_path: Path) -> None:
+    (fixture_data / "emoji.yaml").write_text(
+        'evidence_source: mini\nentities:\n  - id: emoji\n    type: Organisation\n'
+        '    label: "Smile \\U0001F642 team \\u2705"\n', encoding="utf-8")
+    result = run_mhkg("diagram", "--data", str(fixture_data), "-o", str(tmp_path / "e.png"),
+                      env={"MHKG_SOURCES": str(fixture_sources)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines == ["mhkg: warning: e.png: no font here has ✅ 🙂 (drawn as empty boxes)"], lines

@@ -18,7 +18,6 @@ from kg.core.problems import show_value as _show
 from kg.data import schema
 from kg.data.yamlfile import Mapping, YamlError, load
 
-
 # Control characters (not tab or line breaks) have no place in a text field.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 

@@ -28,7 +28,23 @@ PARTIAL = ("the last load did not finish, so the graph there is partial: run `mh
 
 
 class RefusedCypher(Exception):
-    """Ad-hoc Cypher that would write, or that the server could not parse."""
+    """Ad-hoc Cypher that would write, load files or URLs, or call a procedure outside the
+    allow-list, or that the server could not parse."""
+
+
+class CypherFailed(Exception):
+    """The server could not run a query it accepted (a runtime error): an error of the
+    query, not of mhkg."""
+
+
+# Procedures ad-hoc Cypher may call: they only describe the schema.
+ALLOWED_PROCEDURES = frozenset({
+    "db.labels", "db.relationshipTypes", "db.propertyKeys", "db.schema.visualization",
+    "db.schema.nodeTypeProperties", "db.schema.relTypeProperties",
+})
+# Plan operators that read files or URLs, or run code mhkg does not vouch for.
+REFUSED_OPERATORS = {"LoadCSV": "LOAD CSV (reading files and URLs) is refused",
+                     "ProcedureCall": None}  # None: see ALLOWED_PROCEDURES
 
 
 def _read(tx: Any, text: str, params: dict[str, Any]) -> tuple[list[str], list[Any]]:
@@ -112,6 +128,7 @@ def run_cypher(driver: Any, text: str, params: dict[str, Any] | None = None,
     meta = _meta(driver, database)
     if meta is not None and not meta.get("complete") and not allow_partial:
         raise PartialLoad(PARTIAL)
+    check_plan(driver, text, params or {}, database)
 
     try:
         columns, records = read(driver, text, params, database)
@@ -124,8 +141,55 @@ def run_cypher(driver: Any, text: str, params: dict[str, Any] | None = None,
                                 "access mode; load with `mhkg neo4j load`)") from None
         if code.startswith("Neo.ClientError.Statement."):
             raise RefusedCypher(f"Cypher error: {exc.message or exc}") from None
-        raise
+        raise CypherFailed(f"Neo4j could not run the query: {exc.message or exc}") from None
+    except nx.Neo4jError as exc:  # a database or transient error while running it
+        raise CypherFailed(f"Neo4j could not run the query: {exc.message or exc}") from None
     return columns, [{c: plain(record.get(c)) for c in columns} for record in records]
+
+
+def _operators(plan: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(operator type without its @runtime suffix, its arguments) for every plan node."""
+    out, stack = [], [plan]
+    while stack:
+        node = stack.pop()
+        if not node:
+            continue
+        name = str(node.get("operatorType", "")).split("@", 1)[0]
+        out.append((name, dict(node.get("args") or {})))
+        stack.extend(node.get("children") or [])
+    return out
+
+
+def check_plan(driver: Any, text: str, params: dict[str, Any],
+               database: str | None = None) -> None:
+    """Refuse from the server's own plan of the query (EXPLAIN parses and plans it, never
+    runs it): LOAD CSV, and any procedure outside ALLOWED_PROCEDURES."""
+    from neo4j import exceptions as nx
+
+    def explain(tx: Any) -> Any:
+        return tx.run("EXPLAIN " + text, params).consume().plan
+
+    try:
+        with driver.session(database=database, default_access_mode="READ") as session:
+            plan = session.execute_read(explain)
+    except nx.CypherSyntaxError as exc:
+        raise RefusedCypher(f"invalid Cypher: {exc.message or exc}") from None
+    except nx.ClientError as exc:
+        if (exc.code or "").startswith("Neo.ClientError.Statement."):
+            raise RefusedCypher(f"Cypher error: {exc.message or exc}") from None
+        raise CypherFailed(f"Neo4j could not plan the query: {exc.message or exc}") from None
+    for name, args in _operators(plan):
+        if name == "LoadCSV":
+            raise RefusedCypher("refused: LOAD CSV (reading files and URLs) is not allowed in "
+                                "`mhkg cypher`")
+        if name == "ProcedureCall":
+            # Neo4j 5 puts "db.labels() :: (label :: STRING)" in Details (older: Signature)
+            signature = str(args.get("Details") or args.get("Signature") or "")
+            procedure = signature.split("(", 1)[0].strip()
+            if procedure not in ALLOWED_PROCEDURES:
+                raise RefusedCypher(f"refused: the procedure {procedure or '(unknown)'} is not "
+                                    "allowed in `mhkg cypher` (allowed: "
+                                    + ", ".join(sorted(ALLOWED_PROCEDURES)) + ")")
 
 
 def plain(value: Any) -> Any:

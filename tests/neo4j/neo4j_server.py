@@ -103,6 +103,8 @@ _DEFAULT_CONFIG = {
     "db.tx_log.preallocate": "false",
     "internal.server.bolt.thread_pool_shutdown_wait_time": "1s",  # default 5 min
     "internal.server.bolt.connection_shutdown_wait_time": "1s",
+    # as a hardened user would: no file URLs for LOAD CSV, no import folder to read from
+    "dbms.security.allow_csv_import_from_file_urls": "false",
 }
 
 

@@ -167,3 +167,48 @@ def test_findings_of_each_kind_are_the_same_on_both_backends(store: Any, neo4j: 
     both = {"kind": "lesson", "about": "leadership"}
     assert normalised(query, run_neo4j(query, neo4j, both)) == \
         normalised(query, run(query, store, both))
+
+
+def test_cypher_refuses_load_csv_and_procedures_from_the_plan(neo4j_server: Any,
+                                                              neo4j: Any) -> None:
+    import http.server
+    import threading
+
+    heard: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            heard.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"a,b\n1,2\n")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    env = neo4j_env(neo4j_server)
+    try:
+        for text in (f"LOAD CSV FROM 'http://127.0.0.1:{port}/x.csv' AS row RETURN row",
+                     "LOAD CSV FROM 'file:///etc/passwd' AS row RETURN row",
+                     f"MATCH (s:Mhkg:Strategy) WITH s LIMIT 1 LOAD CSV WITH HEADERS FROM "
+                     f"'http://127.0.0.1:{port}/' + s.slug AS row RETURN row"):
+            refused = run_mhkg("cypher", text, env=env)
+            assert refused.returncode == 2, (text, refused.stderr)
+            assert "LOAD CSV (reading files and URLs) is not allowed" in refused.stderr
+        assert heard == []  # the server never fetched anything
+        for text in ("CALL dbms.components()", "CALL db.ping()",
+                     "CALL dbms.listConfig() YIELD name RETURN name"):
+            refused = run_mhkg("cypher", text, env=env)
+            assert refused.returncode == 2, (text, refused.stderr)
+            assert "is not allowed in `mhkg cypher`" in refused.stderr
+        allowed = run_mhkg("cypher", "CALL db.labels() YIELD label RETURN label", env=env)
+        assert allowed.returncode == 0 and "Strategy" in allowed.stdout, allowed.stderr
+        unknown = run_mhkg("cypher", "CALL no.such.procedure()", env=env)
+        assert unknown.returncode == 1, unknown.stderr
+        assert "Neo4j could not plan the query" in unknown.stderr
+        assert "internal error" not in unknown.stderr and "Traceback" not in unknown.stderr
+    finally:
+        server.shutdown()

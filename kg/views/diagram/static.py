@@ -60,10 +60,23 @@ def save(fig: Any, out: Path) -> None:
     fmt = Path(out).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"cannot write {out}: use .svg, .png or .pdf")
+    import re
+    import warnings
+
+    from kg.core.problems import warn_once
+
     buffer = io.BytesIO()
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "mhkg"}):
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "mhkg"}), \
+            warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         fig.savefig(buffer, format=fmt, dpi=150, metadata=metadata, facecolor="white")
+    # matplotlib warns once per missing glyph, with its own source path: one clean line instead
+    missing = sorted({chr(int(m.group(1))) for w in caught
+                      if (m := re.match(r"Glyph (\d+) ", str(w.message)))})
+    if missing:
+        warn_once(f"mhkg: warning: {out.name}: no font here has "
+                  + " ".join(missing) + " (drawn as empty boxes)")
     write_bytes(out, buffer.getvalue())
 
 
