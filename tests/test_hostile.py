@@ -314,3 +314,32 @@ def test_a_glyph_no_font_has_is_one_clean_warning(fixture_data: Path, fixture_so
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert lines == ["mhkg: warning: e.png: no font here has ✅ 🙂 (drawn as empty boxes)"], lines
+
+
+DATA_FILES = ["alias-bomb.yaml", "bad-bytes.yaml", "bad-syntax.yaml", "control-characters.yaml",
+              "escaped-controls.yaml"]
+DATA_COMMANDS = [["validate"], ["build", "-o", "{out}/build"], ["stats"],
+                 ["query", "timeline"], ["show", "first"], ["search", "first"],
+                 ["sparql", "ASK { ?s ?p ?o }"], ["export", "--format", "ttl", "-o", "{out}/g.ttl"],
+                 ["diagram", "-o", "{out}/d.html"], ["explore", "build", "-o", "{out}/site"]]
+
+
+@pytest.mark.parametrize("name", DATA_FILES)
+def test_every_data_command_refuses_each_hostile_file(name: str, fixture_data: Path,
+                                                      fixture_sources: Path,
+                                                      tmp_path: Path) -> None:
+    """Whatever the command, a hostile file in the data is the same clear refusal (exit 1,
+    the file named) and nothing is written."""
+    import shutil
+
+    shutil.copy(HOSTILE / name, fixture_data / name)
+    out = tmp_path / "out"
+    for command in DATA_COMMANDS:
+        args = [part.replace("{out}", str(out)) for part in command]
+        result = run_mhkg(*args, "--data", str(fixture_data),
+                          env={"MHKG_SOURCES": str(fixture_sources),
+                               "MHKG_CACHE": str(tmp_path / "cache")})
+        assert result.returncode == 1, (args, result.returncode, result.stderr[-500:])
+        assert name in result.stderr, (args, result.stderr[-500:])
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert not out.exists() or not any(out.rglob("*")), sorted(out.rglob("*"))

@@ -64,7 +64,7 @@ class _Compiler:
     # ---- helpers -----------------------------------------------------------------------
     def problem(self, where: Where, message: str, severity: str = "error") -> None:
         self.result.problems.append(Problem(where.file, where.line, where.entity, where.field,
-                                            message, severity))
+                                            message, severity, where.column))
 
     def iri(self, entity: Entity):
         return self.rdflib.URIRef(entity_iri(entity))
@@ -152,7 +152,7 @@ class _Compiler:
         if sections and ev.locator not in sections:
             hint = did_you_mean(ev.locator, sections)
             self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
-                               ev.where.field + ".locator"),
+                               ev.where.field + ".locator", ev.where.column),
                          f"locator {ev.locator!r} is not a section of {source.id}{hint}")
             return
         text = self.source_text(source)
@@ -170,14 +170,14 @@ class _Compiler:
         message = text.find(ev.quote, ev.locator)
         if message:
             self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
-                               ev.where.field + ".quote"), message)
+                               ev.where.field + ".quote", ev.where.column), message)
             return
         around = text.context(ev.quote, ev.locator)
         if around is not None:
             problem = voice_problem(ev.voice, around[0], ev.quote, around[1])
             if problem:
                 self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
-                                   ev.where.field + ".voice"), problem)
+                                   ev.where.field + ".voice", ev.where.column), problem)
 
     # ---- claims ------------------------------------------------------------------------
     def claim(self, subject, prop, obj, claim: Claim):

@@ -105,7 +105,8 @@ class _Reader:
 
     def item_at(self, where: Where, item: Any, path: str) -> Where:
         """Where one item of a list is: its own line when it has one, else the list's."""
-        return Where(where.file, getattr(item, "line", where.line), where.entity, path)
+        return Where(where.file, getattr(item, "line", where.line), where.entity, path,
+                     getattr(item, "column", None) or where.column)
 
     def at(self, where: Where, node: Any, key: str, path: str) -> Where:
         if isinstance(node, Mapping):
