@@ -419,7 +419,7 @@ def sparql(data: Path | None, fmt: str, timeout: float, limit: int, query_text: 
       mhkg sparql 'SELECT ?s ?label WHERE { ?s a mhkg:Strategy ; rdfs:label ?label }'
       mhkg sparql my-query.rq --format csv --timeout 60
     """
-    from kg.ask.sparql import QueryTimeout, RefusedQuery, run_sparql
+    from kg.ask.sparql import QueryFailed, QueryTimeout, RefusedQuery, run_sparql
     from kg.core.formatting import render
 
     path = Path(query_text)
@@ -431,7 +431,7 @@ def sparql(data: Path | None, fmt: str, timeout: float, limit: int, query_text: 
         raise UsageProblem(str(exc)) from None
     except SyntaxError as exc:
         raise UsageProblem(f"invalid SPARQL: {exc}") from None
-    except QueryTimeout as exc:
+    except (QueryTimeout, QueryFailed) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(result.rows, result.columns, fmt), nl=False)
     if result.truncated:

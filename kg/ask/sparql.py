@@ -33,12 +33,18 @@ _BATCH = 500
 # A left-to-right lexer, enough to find brackets outside strings, IRIs and comments.
 _TOKEN = re.compile(r'"""[\s\S]*?(?:"""|$)|\'\'\'[\s\S]*?(?:\'\'\'|$)'
                     r'|"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?'
-                    r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[({\[]|[)}\]]|[^"\'<#(){}\[\]]+|.')
+                    r'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*|[({\[]|[)}\]]|[^"\'<#(){}\[\]]+|.')
 
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # the keyword, not a variable (?service), a prefixed name (ex:service) or part of a word
-_SERVICE_WORD = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
+# (a "." or ":" may touch it: ".SERVICE <...>" and "SERVICE:x" are real SERVICE clauses)
+_SERVICE_WORD = re.compile(r"(?<![\w?$:-])SERVICE(?![\w-])", re.IGNORECASE)
+# Characters parsers disagree on: rdflib expands \u escapes everywhere and reads \u plus
+# eight digits as one escape, pyoxigraph only inside strings and IRIs; pyoxigraph ends a
+# comment at a bare CR, rdflib does not. A query holding one is refused, never guessed at.
+_AMBIGUOUS = re.compile(r"\\[uU]|\r|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MEMORY_BUDGET = 2 * 1024 ** 3  # bytes a query may allocate beyond what the process holds
 
 
 class RefusedQuery(Exception):
@@ -47,6 +53,17 @@ class RefusedQuery(Exception):
 
 class QueryTimeout(Exception):
     """The query ran longer than its time limit and was stopped."""
+
+
+class QueryFailed(Exception):
+    """The engine could not answer: it ran out of the memory allowed, or failed."""
+
+
+def _ended(code: int | None) -> str:
+    if code is None or code < 0:  # killed by a signal: an allocation past the limit aborts
+        return (f"the query needed more memory than allowed ({MEMORY_BUDGET // 1024 ** 3} GB) "
+                "and was stopped: narrow it (fewer variables unbound, a LIMIT, no ORDER BY)")
+    return f"the query process ended without an answer (exit {code})"
 
 
 @dataclass
@@ -157,11 +174,21 @@ def _is_update(text: str) -> str | None:
     return "an update"
 
 
-def check_read_only(text: str) -> None:
-    """Refuse, with a clear message, anything but a read-only, local SPARQL 1.1 query."""
+def check_read_only(text: str) -> str:
+    """Refuse, with a clear message, anything but a read-only, local SPARQL 1.1 query;
+    returns the text as it will run (CRLF line ends made LF)."""
+    text = text.replace("\r\n", "\n")
     if len(text) > MAX_QUERY_CHARS:
         raise RefusedQuery(f"the query is {len(text):,} characters long: mhkg sparql accepts "
                            f"at most {MAX_QUERY_CHARS:,}")
+    odd = _AMBIGUOUS.search(text)
+    if odd:
+        what = ("a \\u or \\U escape (write the character itself)"
+                if odd.group(0).startswith("\\") else
+                f"the control character U+{ord(odd.group(0)):04X}")
+        line = text.count("\n", 0, odd.start()) + 1
+        raise RefusedQuery(f"the query holds {what} on line {line}: mhkg sparql refuses what "
+                           "SPARQL parsers read differently")
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
         raise RefusedQuery(f"the query nests brackets {depth} deep: mhkg sparql accepts at most "
@@ -186,6 +213,7 @@ def check_read_only(text: str) -> None:
         raise SyntaxError(f"not a SPARQL 1.1 query: {message}") from None
     if "ServiceGraphPattern" in _names(tree, set()):
         raise RefusedQuery("SERVICE refused: mhkg queries the local graph only")
+    return text
 
 
 def _evaluate(store: Any, text: str, limit: int) -> Any:
@@ -223,8 +251,44 @@ def _evaluate(store: Any, text: str, limit: int) -> Any:
     yield ("rows", batch)
 
 
+def isolate() -> None:
+    """In the query's child process: no new file or socket can be opened (every descriptor
+    number up to the limit is taken), the process dies with its parent, and it may allocate
+    at most MEMORY_BUDGET more. A second wall behind the parse-tree check: even a SERVICE
+    that got through could not connect."""
+    import resource
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:  # PR_SET_PDEATHSIG = 1: killed if the parent dies (no orphan keeps computing)
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+        try:
+            with open("/proc/self/status", encoding="ascii") as status:
+                size = next(int(line.split()[1]) * 1024 for line in status
+                            if line.startswith("VmSize:"))
+            resource.setrlimit(resource.RLIMIT_AS, (size + MEMORY_BUDGET,
+                                                    resource.RLIM_INFINITY))
+        except (OSError, ValueError, StopIteration):
+            pass
+        fds = [int(n) for n in os.listdir("/proc/self/fd") if n.isdigit()]
+    else:
+        fds = list(range(3))
+    top = max(fds)
+    while True:  # fill every free number below the top, so that none is left to hand out
+        fd = os.open(os.devnull, os.O_RDONLY)
+        if fd > top:
+            os.close(fd)
+            break
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (top + 1, hard))
+
+
 def _child(store: Any, text: str, limit: int, conn: Any) -> None:
     try:
+        isolate()
         for message in _evaluate(store, text, limit):
             conn.send(message)
         conn.send(("done", None))
@@ -246,7 +310,7 @@ def run_sparql(store: Any, text: str, timeout: float = DEFAULT_TIMEOUT,
     import multiprocessing
     import time
 
-    check_read_only(text)
+    text = check_read_only(text)
     if os.name != "posix":  # no fork: run in-process (no timeout can stop the engine)
         return _collect(_evaluate(store, text, limit), limit)
     context = multiprocessing.get_context("fork")
@@ -265,14 +329,16 @@ def run_sparql(store: Any, text: str, timeout: float = DEFAULT_TIMEOUT,
             try:
                 message = parent.recv()
             except EOFError:
-                raise RuntimeError(f"the query process ended without an answer (exit "
-                                   f"{process.exitcode})") from None
+                process.join(5)
+                raise QueryFailed(_ended(process.exitcode)) from None
             if message[0] == "done":
                 break
             if message[0] == "syntax":
                 raise SyntaxError(message[1])
             if message[0] == "error":
-                raise RuntimeError(message[1])
+                if "MemoryError" in message[1] or "memory allocation" in message[1]:
+                    raise QueryFailed(_ended(None))
+                raise QueryFailed(f"the query failed: {message[1]}")
             messages.append(message)
             if message[0] == "truncated":
                 break

@@ -89,7 +89,9 @@ def warn_once(message: str) -> None:
         print(message, file=sys.stderr)
 
 
-_USERINFO = re.compile(r"([A-Za-z][\w+.-]*://)([^/@\s:]*):([^/@\s]+)@")
+# scheme://user:password@host: the password runs to the LAST "@" before the host, since a
+# password may itself hold "@", "/" or "#"
+_USERINFO = re.compile(r"([A-Za-z][\w+.-]*://)([^/@\s:'\"]*):([^\s'\"]*)@")
 SECRET_VARIABLES = ("NEO4J_PASSWORD",)
 
 
@@ -98,15 +100,20 @@ def redact(text: str, *secrets: str | None) -> str:
     ``scheme://user:password@host`` URI, the values of the secret environment variables
     (NEO4J_PASSWORD) and of a password inside NEO4J_URI, and any ``secrets`` given."""
     import os
-    from urllib.parse import urlsplit
 
-    text = _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:********@", text)
     values = [os.environ.get(name) for name in SECRET_VARIABLES] + list(secrets)
-    try:
-        values.append(urlsplit(os.environ.get("NEO4J_URI", "")).password)
-    except ValueError:
-        pass
-    for value in values:
-        if value and len(value) >= 3:
-            text = text.replace(value, "********")
-    return text
+    for uri in (os.environ.get("NEO4J_URI", ""), *[s for s in secrets if s and "://" in s]):
+        values.append(uri_password(uri))
+    # a password holding "/", "#" or "?" is cut there by URL parsers, which then quote the
+    # first part as a host or a port: blank that part out too
+    values += [re.split(r"[/#?@]", v, maxsplit=1)[0] for v in list(values) if v]
+    for value in sorted({v for v in values if v and len(v) >= 3}, key=len, reverse=True):
+        text = text.replace(value, "********")
+    return _USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:********@", text)
+
+
+def uri_password(uri: str) -> str | None:
+    """The password of ``scheme://user:password@host``, read to the last "@" (so that one
+    holding "@", "/" or "#" is found whole, where urllib would stop early)."""
+    found = re.match(r"^[A-Za-z][\w+.-]*://[^/@:]*:(.*)@[^@]*$", uri.strip())
+    return found.group(1) if found else None

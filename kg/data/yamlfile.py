@@ -68,14 +68,30 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+MAX_DEPTH = 100  # mappings and lists inside one another (PyYAML's constructor recurses)
+
+
+class TooDeep(Exception):
+    def __init__(self, line: int, column: int):
+        super().__init__(f"the file nests mappings and lists more than {MAX_DEPTH} deep")
+        self.line, self.column = line, column
+
+
 def alias_at(text: str) -> tuple[int, int] | None:
     """The line and column of the first YAML alias (``*name``) in ``text``, if any, read from
     the parser's events, which never expand it. mhkg's files refuse aliases: a few nested ones
     (a "billion laughs") expand to gigabytes, and a data file is clearer without them."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent):
                 return event.start_mark.line + 1, event.start_mark.column + 1
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise TooDeep(event.start_mark.line + 1, event.start_mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
     except yaml.YAMLError:
         return None  # the load below reports the syntax error with its line
     return None
@@ -109,7 +125,10 @@ def load(path: Path) -> Any:
         line, column = byte_position(data, exc.start)
         raise YamlError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} ({exc.reason})",
                         line, column) from None
-    found = alias_at(text)
+    try:
+        found = alias_at(text)
+    except TooDeep as exc:
+        raise YamlError(str(exc), exc.line, exc.column) from None
     if found is not None:
         raise YamlError(ALIAS_MESSAGE, *found)
     loader = _Loader(text)

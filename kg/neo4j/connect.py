@@ -67,13 +67,9 @@ class Settings:
     def scrub(self, text: str) -> str:
         """``text`` with every password blanked out (NEO4J_PASSWORD, one inside the URI):
         a last line of defence."""
-        from kg.core.problems import redact
+        from kg.core.problems import redact, uri_password
 
-        try:
-            in_uri = urlsplit(self.uri).password
-        except ValueError:
-            in_uri = None
-        return redact(text, self.password, in_uri)
+        return redact(text, self.password, uri_password(self.uri))
 
 
 def settings(uri: str | None = None, user: str | None = None, database: str | None = None,
@@ -149,7 +145,7 @@ def connect(config: Settings) -> Iterator[Any]:
     try:
         try:
             driver.verify_connectivity()
-        except (nx.Neo4jError, nx.DriverError, OSError) as exc:
+        except (nx.Neo4jError, nx.DriverError, OSError, ValueError) as exc:
             raise explain(exc, config) from None
         yield driver
     finally:

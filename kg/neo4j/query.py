@@ -9,6 +9,7 @@ Every query runs in a read transaction, so the server refuses any write.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kg.ask.queries import CannedQuery, QueryError, checked_values, collected
@@ -160,6 +161,23 @@ def _operators(plan: Any) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+# Plan operators of administration commands (SHOW TRANSACTIONS ... TERMINATE, SHOW SETTINGS,
+# CREATE USER ...): a read-only query tool has no business with them.
+# (CREATE and DELETE of data are planned as Create, Delete, ...: they are left to read access
+# mode, which refuses them as writes.)
+ADMIN_OPERATORS = ("Show", "Terminate", "Grant", "Deny", "Revoke", "Start", "Stop", "Alter",
+                   "Rename", "Enable", "Assert", "Ensure", "System", "Wait")
+_ADMIN_NAMED = re.compile(r"^(?:Create|Drop)[A-Z]")  # CreateUser, DropDatabase, CreateIndex
+
+
+def _plugin_functions(driver: Any, database: str | None) -> set[str]:
+    """The names of the functions that are not built into Neo4j (APOC's, say), which could
+    read files or run Cypher the plan does not show."""
+    _, records = read(driver, "SHOW FUNCTIONS YIELD name, isBuiltIn WHERE NOT isBuiltIn "
+                              "RETURN name", database=database)
+    return {r["name"] for r in records}
+
+
 def check_plan(driver: Any, text: str, params: dict[str, Any],
                database: str | None = None) -> None:
     """Refuse from the server's own plan of the query (EXPLAIN parses and plans it, never
@@ -178,7 +196,17 @@ def check_plan(driver: Any, text: str, params: dict[str, Any],
         if (exc.code or "").startswith("Neo.ClientError.Statement."):
             raise RefusedCypher(f"Cypher error: {exc.message or exc}") from None
         raise CypherFailed(f"Neo4j could not plan the query: {exc.message or exc}") from None
+    plugins = _plugin_functions(driver, database)
     for name, args in _operators(plan):
+        details = str(args.get("Details") or "")
+        if name.startswith(ADMIN_OPERATORS) or _ADMIN_NAMED.match(name):
+            raise RefusedCypher(f"refused: administration commands ({name}) are not allowed in "
+                                "`mhkg cypher`")
+        used = sorted(f for f in plugins if re.search(rf"(?<![\w.]){re.escape(f)}\s*\(",
+                                                     details, re.IGNORECASE))
+        if used:
+            raise RefusedCypher(f"refused: the function {used[0]} is not built into Neo4j and is "
+                                "not allowed in `mhkg cypher`")
         if name == "LoadCSV":
             raise RefusedCypher("refused: LOAD CSV (reading files and URLs) is not allowed in "
                                 "`mhkg cypher`")

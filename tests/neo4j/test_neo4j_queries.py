@@ -204,6 +204,12 @@ def test_cypher_refuses_load_csv_and_procedures_from_the_plan(neo4j_server: Any,
             refused = run_mhkg("cypher", text, env=env)
             assert refused.returncode == 2, (text, refused.stderr)
             assert "is not allowed in `mhkg cypher`" in refused.stderr
+        for text in ("SHOW TRANSACTIONS YIELD transactionId AS id TERMINATE TRANSACTIONS id "
+                     "YIELD transactionId RETURN transactionId",
+                     "SHOW SETTINGS YIELD name RETURN name", "SHOW TRANSACTIONS"):
+            refused = run_mhkg("cypher", text, env=env)
+            assert refused.returncode == 2, (text, refused.stderr)
+            assert "administration commands" in refused.stderr, refused.stderr
         allowed = run_mhkg("cypher", "CALL db.labels() YIELD label RETURN label", env=env)
         assert allowed.returncode == 0 and "Strategy" in allowed.stdout, allowed.stderr
         unknown = run_mhkg("cypher", "CALL no.such.procedure()", env=env)

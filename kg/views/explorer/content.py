@@ -96,11 +96,14 @@ def shipped(folder: str) -> Path:
 def _yaml(path: Path) -> Any:
     import yaml
 
-    from kg.data.yamlfile import ALIAS_MESSAGE, alias_line
+    from kg.data.yamlfile import ALIAS_MESSAGE, TooDeep, alias_line
 
     try:
         text = path.read_text(encoding="utf-8")
-        line = alias_line(text)
+        try:
+            line = alias_line(text)
+        except TooDeep as exc:
+            raise ContentError(f"{path}:{exc.line}: {exc}") from None
         if line is not None:
             raise ContentError(f"{path}:{line}: {ALIAS_MESSAGE}")
         return yaml.safe_load(text)
