@@ -45,6 +45,7 @@ def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
     """``make()``, or, when the data is invalid, every problem reported and exit 1."""
     from kg.core.problems import InvalidData
+    from kg.graph.store import StoreLoadError
 
     try:
         return make()
@@ -53,6 +54,8 @@ def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
         if epilogue:
             click.echo(epilogue, err=True)
         sys.exit(EXIT_INVALID)
+    except StoreLoadError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def resolve_data(data: Path | None) -> Path:

@@ -165,7 +165,7 @@ def test_a_billion_laughs_data_file_is_refused_at_once(fixture_data: Path,
     assert code == 1, stderr
     assert "alias-bomb.yaml:5" in stderr and "YAML aliases (*name) are not allowed" in stderr
     assert "Traceback" not in stderr
-    assert took < 5 and rss < 150, (took, rss)  # the budget is < 1 s and < 100 MB of data
+    assert took < 3 and rss < 100, (took, rss)  # the budget: < 1 s, < 100 MB (here 0.3 s, 36 MB)
 
 
 def test_a_billion_laughs_draft_is_refused_at_once() -> None:
@@ -173,7 +173,7 @@ def test_a_billion_laughs_draft_is_refused_at_once() -> None:
     code, stderr, rss = _peak_rss_mb("assess", str(HOSTILE / "alias-bomb-draft.yaml"))
     assert code == 1, stderr
     assert "alias-bomb-draft.yaml:5" in stderr and "not allowed" in stderr
-    assert time.monotonic() - started < 5 and rss < 150, rss
+    assert time.monotonic() - started < 3 and rss < 100, rss
 
 
 def test_a_tour_with_an_alias_is_refused(tmp_path: Path, real_sources: Path) -> None:
@@ -395,3 +395,22 @@ def test_a_query_that_needs_too_much_memory_is_stopped(real_sources: Path) -> No
     assert "needed more memory than allowed (2 GB)" in result.stderr, result.stderr
     assert "internal error" not in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_a_graph_the_store_cannot_load_is_a_clear_error(tmp_path: Path) -> None:
+    """Loading is robust even past validation: a cached graph with a line over pyoxigraph's
+    16 MiB limit (or broken) gives one clear error, not a crash."""
+    from kg.core.paths import data_dir
+    from kg.graph.build import fingerprint
+
+    cache = tmp_path / "cache"
+    env = {"MHKG_CACHE": str(cache)}
+    key = fingerprint(data_dir())
+    (cache / key).mkdir(parents=True)
+    (cache / key / "graph.nt").write_text(
+        '<urn:a> <urn:b> "' + "x" * (17 * 1024 * 1024) + '" .\n<urn:a> <urn:b> broken\n',
+        encoding="utf-8")
+    result = run_mhkg("query", "timeline", env=env)
+    assert result.returncode == 1, result.stderr[-300:]
+    assert "the compiled graph" in result.stderr and "could not be loaded" in result.stderr
+    assert "internal error" not in result.stderr and len(result.stderr) < 1000

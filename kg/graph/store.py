@@ -15,6 +15,10 @@ from kg.data.ontology import ONTOLOGY_FILE
 from kg.graph.build import cached_graph
 
 
+class StoreLoadError(Exception):
+    """The compiled graph could not be loaded into the embedded store."""
+
+
 def open_store(data: Path | None = None) -> Any:
     """An in-memory pyoxigraph Store of the (validated) data and the ontology.
 
@@ -25,10 +29,15 @@ def open_store(data: Path | None = None) -> Any:
     nt = cached_graph(data or data_dir())
     store = ox.Store()
     # The compiled graph was written by mhkg from validated data: skip re-checking IRIs.
-    if isinstance(nt, bytes):  # the cache could not be written: the graph is in memory
-        store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    else:
-        store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    try:
+        if isinstance(nt, bytes):  # the cache could not be written: the graph is in memory
+            store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        else:
+            store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    except (SyntaxError, ValueError, OSError, MemoryError) as exc:  # a line over 16 MiB
+        where = "" if isinstance(nt, bytes) else f" ({nt})"
+        raise StoreLoadError(f"the compiled graph{where} could not be loaded: "
+                             f"{' '.join(str(exc).split())[:300]}") from None
     store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
     return store
 
