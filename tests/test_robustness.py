@@ -188,3 +188,24 @@ def test_a_dot_dot_path_makes_no_stray_folder(tmp_path: Path, real_sources: Path
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "b" / "facts.csv").is_file() and not (tmp_path / "a").exists()
     shutil.rmtree(tmp_path / "b")
+
+
+def test_four_commands_right_after_an_edit_build_once_and_all_answer(
+        fixture_data: Path, fixture_sources: Path, tmp_path: Path) -> None:
+    """Four `mhkg query` processes started together after an edit: one compiles, the others
+    wait for it, and every one answers with the edited data."""
+    log = tmp_path / "builds.log"
+    env = {**os.environ, "MHKG_SOURCES": str(fixture_sources),
+           "MHKG_CACHE": str(tmp_path / "cache"), "MHKG_BUILD_LOG": str(log)}
+    path = fixture_data / "strategies" / "first.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "label: The First Strategy", "label: The Edited Strategy"), encoding="utf-8")
+    processes = [subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "query", "timeline",
+                                   "--data", str(fixture_data), "--format", "csv"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env=env, cwd=ROOT) for _ in range(4)]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    for process, (out, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "The Edited Strategy" in out, out
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # one build for the four

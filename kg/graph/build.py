@@ -6,7 +6,9 @@ The query layer keeps its own copy in a cache keyed by the data's fingerprint
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg import __version__
@@ -86,16 +88,52 @@ def cached_graph(data: Path) -> Path | bytes:
     target = folder / key / GRAPH_NT
     if target.is_file():
         return target
-    report = compile_valid(data)
-    payload = _sorted_ntriples(report.graph)
-    try:
-        write_bytes(target, payload)
-    except CannotWrite as exc:
-        warn_once(f"mhkg: warning: {exc}; working in memory (set MHKG_CACHE to a writable "
-                  "folder to keep compiled graphs)")
-        return payload
+    with _builder_lock(folder, key):  # several commands right after an edit: one builds
+        if target.is_file():  # another process built it while this one waited
+            return target
+        report = compile_valid(data)
+        _log_build(data, key)
+        payload = _sorted_ntriples(report.graph)
+        try:
+            write_bytes(target, payload)
+        except CannotWrite as exc:
+            warn_once(f"mhkg: warning: {exc}; working in memory (set MHKG_CACHE to a "
+                      "writable folder to keep compiled graphs)")
+            return payload
     _prune(folder, keep=key)
     return target
+
+
+@contextlib.contextmanager
+def _builder_lock(folder: Path, key: str) -> Iterator[None]:
+    """An exclusive lock per compiled graph (``KEY.lock`` in the cache), so that commands
+    started together after an edit compile once and the others wait for that one; where no
+    lock can be taken (no cache folder, no fcntl), each builds on its own (the write is
+    atomic either way)."""
+    try:
+        import fcntl
+
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / f"{key}.lock", "a+b")  # noqa: SIM115 - held for the block
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _log_build(data: Path, key: str) -> None:
+    """With MHKG_BUILD_LOG set, one line per compile (to see how often the cache misses)."""
+    import os
+    import time
+
+    log = os.environ.get("MHKG_BUILD_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{time.time():.3f} {os.getpid()} {key} {data}\n")
 
 
 def _prune(folder: Path, keep: str) -> None:
@@ -110,3 +148,4 @@ def _prune(folder: Path, keep: str) -> None:
     for old in entries[KEEP_CACHED:]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
+            (folder / f"{old.name}.lock").unlink(missing_ok=True)
