@@ -397,18 +397,10 @@ class _Reader:
                 if name in schema.COUNTS:
                     self.claims(entity, self.at(where, counts, name, f"counts.{name}"), item,
                                 "mhkg:" + schema.COUNTS[name], "integer", default_source, many)
-        elif how == "strings":
-            entity.plain[key] = self.strings(where, value)
-        elif how == "string":
-            entity.plain[key] = self.string(where, value)
-        elif how == "integer":
-            entity.plain[key] = self.integer(where, value)
-        elif how == "scheme":
-            entity.plain[key] = self.ref(where, value)
-        elif how == "refs":
-            entity.plain[key] = self.refs(where, value)
-        elif how == "link":
-            entity.plain[key] = self.link(where, value)
+        elif how in schema.PLAIN_KINDS:  # unevidenced values, read by their kind's reader
+            read = {"strings": self.strings, "string": self.string, "integer": self.integer,
+                    "scheme": self.ref, "refs": self.refs, "link": self.link}[how]
+            entity.plain[key] = read(where, value)
         else:
             self.parts(entity, where, key, how, value, default_source)
 
@@ -552,7 +544,7 @@ class _Reader:
 
     # ---- files --------------------------------------------------------------------------
     def file(self, path: Path) -> list[Entity]:
-        name = _display(path, self.root)
+        name = display_path(path)
         try:
             data = load(path)
         except YamlError as exc:
@@ -625,16 +617,12 @@ def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
     return sorted(files), problems
 
 
-def data_files(root: Path) -> list[Path]:
-    return walk_files(root)[0]
-
-
 def read_data(root: Path) -> Dataset:
     """Read every ``*.yaml`` under ``root``; never raises for bad content."""
     reader = _Reader(root)
     files, unreadable = walk_files(root)
     for path, what in unreadable:
-        reader.problems.append(Problem(_display(path, root), None, "", "", what))
+        reader.problems.append(Problem(display_path(path), None, "", "", what))
     if not root.is_dir():
         reader.problems.append(Problem(str(root), None, "", "", "data folder not found"))
     elif not files and not unreadable:
@@ -652,13 +640,9 @@ def read_data(root: Path) -> Dataset:
     return Dataset(entities, reader.problems, files)
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path) -> str:
     """A path as the user can open it from where they are: relative to the current folder
     when it is inside it, else in full."""
-    return display_path(path)
-
-
-def display_path(path: Path) -> str:
     import os
 
     full = path.absolute()

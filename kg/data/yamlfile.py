@@ -97,11 +97,6 @@ def alias_at(text: str) -> tuple[int, int] | None:
     return None
 
 
-def alias_line(text: str) -> int | None:
-    found = alias_at(text)
-    return found[0] if found else None
-
-
 def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """The line and column (both from 1; the column in bytes) of a byte offset."""
     line_start = data.rfind(b"\n", 0, offset) + 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.core.atomic import CannotWrite, atomic_paths, write_bytes
-from kg.core.paths import cache_dir, ontology_dir
+from kg.core.paths import cache_dir, ontology_dir, sources_dir
 from kg.core.problems import InvalidData, warn_once
 from kg.data.model import walk_files
 from kg.data.validate import Report, check
@@ -56,8 +56,6 @@ def fingerprint(data: Path) -> str:
     mhkg itself, changes (hashes of the bytes: an edit of the same length with its mtime put
     back is still seen). A file that cannot be read changes the key too, and is reported by
     validation."""
-    from kg.core.paths import sources_dir
-
     digest = hashlib.sha256(f"mhkg {__version__}\n".encode())
     folders = [("data", data, (".yaml",)), ("ontology", ontology_dir(), (".ttl",))]
     texts = sources_dir()

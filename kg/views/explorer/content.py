@@ -96,16 +96,16 @@ def shipped(folder: str) -> Path:
 def _yaml(path: Path) -> Any:
     import yaml
 
-    from kg.data.yamlfile import ALIAS_MESSAGE, TooDeep, alias_line
+    from kg.data.yamlfile import ALIAS_MESSAGE, TooDeep, alias_at
 
     try:
         text = path.read_text(encoding="utf-8")
         try:
-            line = alias_line(text)
+            found = alias_at(text)
         except TooDeep as exc:
             raise ContentError(f"{path}:{exc.line}: {exc}") from None
-        if line is not None:
-            raise ContentError(f"{path}:{line}: {ALIAS_MESSAGE}")
+        if found is not None:
+            raise ContentError(f"{path}:{found[0]}: {ALIAS_MESSAGE}")
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

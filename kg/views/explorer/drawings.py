@@ -192,6 +192,7 @@ def factor_links(factors: list[dict[str, Any]]) -> dict[str, Any]:
                       "y": round(y, 1), "anchor": anchor, "lx": round(lx, 1),
                       "lines": [{"text": t, "y": round(ly + 16 * k, 1)}
                                 for k, t in enumerate(lines)]})
+    labels = {p["id"]: p["label"] for p in ordered}
     links = [(p["id"], link) for p in ordered for link in p.get("factor_links", [])
              if link["direction"] == "out"]
     seen: dict[tuple[str, str], int] = {}
@@ -215,7 +216,7 @@ def factor_links(factors: list[dict[str, Any]]) -> dict[str, Any]:
         # stop short of the node so the arrowhead shows
         length = math.hypot(x2 - qx, y2 - qy) or 1
         ex, ey = x2 - (x2 - qx) / length * 16, y2 - (y2 - qy) / length * 16
-        subject_label = next(p["label"] for p in ordered if p["id"] == subject)
+        subject_label = labels[subject]
         edges.append({"d": f"M {x1:.1f} {y1:.1f} Q {qx:.1f} {qy:.1f} {ex:.1f} {ey:.1f}",
                       "colour": style["colour"], "dash": style["dash"],
                       "arrow": style["arrow"], "kind": link["predicate"],
