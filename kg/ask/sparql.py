@@ -36,7 +36,6 @@ _TOKEN = re.compile(r'"""[\s\S]*?(?:"""|$)|\'\'\'[\s\S]*?(?:\'\'\'|$)'
                     r'|<[^<>"{}|^`\\\s]*>|#[^\r\n]*|[({\[]|[)}\]]|[^"\'<#(){}\[\]]+|.')
 
 
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # the keyword, not a variable (?service), a prefixed name (ex:service) or part of a word
 # (a "." or ":" may touch it: ".SERVICE <...>" and "SERVICE:x" are real SERVICE clauses)
 _SERVICE_WORD = re.compile(r"(?<![\w?$:-])SERVICE(?![\w-])", re.IGNORECASE)
@@ -87,19 +86,12 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _expanded(text: str) -> str:
-    """The text with SPARQL's \\u and \\U code point escapes replaced, as parsers do first."""
-    def char(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group(0)
-    return _ESCAPE.sub(char, text)
-
-
 def _bare_service(text: str) -> bool:
     """Whether the word SERVICE stands outside every string, IRI and comment: a second,
     lexical check beside the parse tree's, so that a query both parsers would read
-    differently is refused rather than run."""
-    for match in _TOKEN.finditer(_expanded(text)):
+    differently is refused rather than run (escapes, which they expand differently, are
+    refused before this runs)."""
+    for match in _TOKEN.finditer(text):
         token = match.group(0)
         if token[0] not in "\"'<#" and _SERVICE_WORD.search(token):
             return True
@@ -258,6 +250,11 @@ def isolate() -> None:
     that got through could not connect."""
     import resource
 
+    # the engine's own abort message ("memory allocation of N bytes failed", a backtrace)
+    # would land on the user's terminal: the parent reports what happened in one line
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     if sys.platform.startswith("linux"):
         import ctypes
 
