@@ -124,7 +124,7 @@ def validate(data: Path | None, fmt: str) -> None:
     from kg.data.validate import check
 
     folder = resolve_data(data)
-    report = check(folder)
+    report = check(folder, stubs=True)
     report_problems(report.problems, "json" if fmt == "json" else "table")
     if report.errors:
         sys.exit(EXIT_INVALID)
@@ -132,7 +132,7 @@ def validate(data: Path | None, fmt: str) -> None:
         compiled = report.compiled
         assert compiled is not None
         click.echo(f"valid: {len(report.dataset.entities)} entities in "
-                   f"{len(report.dataset.files)} files, {len(report.graph)} triples; "
+                   f"{len(report.dataset.files)} files, {report.compiled.triples} triples; "
                    f"{compiled.quotes_checked} quotes checked against their sources"
                    + (f", {compiled.quotes_unchecked} not checked"
                       if compiled.quotes_unchecked else "") + ".")
@@ -157,7 +157,7 @@ def build(data: Path | None, out: Path) -> None:
     report, written = valid_or_exit(lambda: build_graph(folder, out), "nothing written.")
     for path in written:
         click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    click.echo(f"{len(report.graph)} triples.")
+    click.echo(f"{report.compiled.triples} triples.")
 
 
 @cli.command()

@@ -209,3 +209,34 @@ def test_four_commands_right_after_an_edit_build_once_and_all_answer(
         assert process.returncode == 0, err
         assert "The Edited Strategy" in out, out
     assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # one build for the four
+
+
+def test_four_commands_after_an_edit_share_one_on_disk_store(
+        fixture_data: Path, fixture_sources: Path, tmp_path: Path) -> None:
+    """Above MHKG_PERSIST_ABOVE triples the commands open an on-disk store in the cache:
+    four started together after an edit build it once (in a temporary folder, renamed into
+    place), all answer with the edited data, and a later command opens it read-only."""
+    log = tmp_path / "builds.log"
+    cache = tmp_path / "cache"
+    env = {**os.environ, "MHKG_SOURCES": str(fixture_sources), "MHKG_CACHE": str(cache),
+           "MHKG_BUILD_LOG": str(log), "MHKG_PERSIST_ABOVE": "0"}
+    command = [sys.executable, str(ROOT / "cli.py"), "query", "timeline", "--data",
+               str(fixture_data), "--format", "csv"]
+    before = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert before.returncode == 0, before.stderr
+    path = fixture_data / "strategies" / "first.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "label: The First Strategy", "label: The Edited Strategy"), encoding="utf-8")
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env=env, cwd=ROOT) for _ in range(4)]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    for process, (out, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+        assert "The Edited Strategy" in out and "The First Strategy" not in out, out
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2  # before, and once after
+    stores = sorted(cache.glob("*/store"))
+    assert len(stores) == 2 and not list(cache.glob("*/.store-*"))  # no half-built store
+    in_memory = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                               env={**env, "MHKG_PERSIST_ABOVE": "100000000",
+                                    "MHKG_CACHE": str(tmp_path / "other")})
+    assert in_memory.stdout == outputs[0][0]  # the same answer from memory and from disk

@@ -35,14 +35,56 @@ def _digest(*parts: str) -> str:
 
 @dataclass
 class Compiled:
-    graph: Any  # rdflib.Graph
+    """The compiled graph as sorted N-Triples (one line per triple), with what was found."""
+
+    ntriples: bytes
     problems: list[Problem] = field(default_factory=list)
     quotes_checked: int = 0
     quotes_unchecked: int = 0
+    files_compiled: int = 0  # data files compiled in this run (the others came from the cache)
+    files_cached: int = 0
+    _graph: Any = None
+
+    @property
+    def triples(self) -> int:
+        return self.ntriples.count(b"\n")
+
+    @property
+    def graph(self) -> Any:
+        """The graph as an rdflib.Graph, parsed on first use (tests, stats, Turtle export)."""
+        if self._graph is None:
+            import rdflib
+
+            self._graph = rdflib.Graph()
+            for prefix, ns in PREFIXES:
+                self._graph.bind(prefix, ns)
+            self._graph.parse(data=self.ntriples.decode("utf-8"), format="nt")
+        return self._graph
+
+
+def _prefixes() -> tuple[tuple[str, str], ...]:
+    return (("mhkg", ONTOLOGY_NS), ("id", ID_NS),
+            ("skos", "http://www.w3.org/2004/02/skos/core#"),
+            ("dct", "http://purl.org/dc/terms/"), ("prov", "http://www.w3.org/ns/prov#"))
+
+
+PREFIXES = _prefixes()
+
+
+@dataclass
+class _Part:
+    """What one data file compiled to."""
+
+    lines: list[str]
+    problems: list[Problem]
+    quotes_checked: int
+    quotes_unchecked: int
+    depends: dict[str, str | None]  # slug -> signature of what this file used of it
 
 
 class _Compiler:
-    def __init__(self, dataset: Dataset, ontology: Ontology, sources_dir: Path | None):
+    def __init__(self, dataset: Dataset, ontology: Ontology, sources_dir: Path | None,
+                 texts: dict[str, SourceText | None] | None = None):
         import rdflib
         from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
@@ -53,18 +95,18 @@ class _Compiler:
         self.dataset = dataset
         self.ontology = ontology
         self.sources_dir = sources_dir
-        self.graph = rdflib.Graph()
-        for prefix, ns in (("mhkg", ONTOLOGY_NS), ("id", ID_NS), ("skos", str(SKOS)),
-                           ("dct", str(DCTERMS)), ("prov", str(PROV))):
-            self.graph.bind(prefix, ns)
-        self.result = Compiled(self.graph)
-        self.texts: dict[str, SourceText | None] = {}
+        self.graph = _Lines()
+        self.problems: list[Problem] = []
+        self.quotes_checked = 0
+        self.quotes_unchecked = 0
+        self.texts: dict[str, SourceText | None] = {} if texts is None else texts
         self.warned: set[str] = set()
+        self.depends: dict[str, str | None] = {}
 
     # ---- helpers -----------------------------------------------------------------------
     def problem(self, where: Where, message: str, severity: str = "error") -> None:
-        self.result.problems.append(Problem(where.file, where.line, where.entity, where.field,
-                                            message, severity, where.column))
+        self.problems.append(Problem(where.file, where.line, where.entity, where.field,
+                                     message, severity, where.column))
 
     def iri(self, entity: Entity):
         return self.rdflib.URIRef(entity_iri(entity))
@@ -76,6 +118,7 @@ class _Compiler:
 
     def resolve(self, ref: Ref, wanted: frozenset[str] = frozenset(), what: str = "entity"):
         target = self.dataset.entities.get(ref.slug)
+        self.depends[ref.slug] = signature(target, self.sources_dir)
         if target is None:
             fitting = [slug for slug, e in self.dataset.entities.items()
                        if self.ontology.is_a(ONTOLOGY_NS + e.type, wanted)]
@@ -157,7 +200,7 @@ class _Compiler:
             return
         text = self.source_text(source)
         if text is None:
-            self.result.quotes_unchecked += 1
+            self.quotes_unchecked += 1
             if source.id not in self.warned:
                 self.warned.add(source.id)
                 reason = (f"its text {source.plain['text']!r} is not in the sources folder "
@@ -166,7 +209,7 @@ class _Compiler:
                 self.problem(source.where, f"quotes from {source.id} not checked: {reason}",
                              "warning")
             return
-        self.result.quotes_checked += 1
+        self.quotes_checked += 1
         message = text.find(ev.quote, ev.locator)
         if message:
             self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
@@ -357,7 +400,15 @@ class _Compiler:
         for ev in self.evidence(part.evidence):
             g.add((node, M.hasEvidence, ev))
 
-    def run(self) -> Compiled:
+    def part_of(self, entities: list[Entity]) -> _Part:
+        """Compile these entities (one file's); the triples as N-Triples lines."""
+        for entity in entities:
+            self.entity(entity)
+        return _Part(_lines(self.graph), self.problems, self.quotes_checked,
+                     self.quotes_unchecked, self.depends)
+
+    def shared(self) -> list[str]:
+        """The triples no data file states: the twelve factors' scheme and the curators."""
         g, lit = self.graph, self.rdflib.Literal
         scheme = self.rdflib.URIRef(f"{ID_NS}framework/{TWELVE_FACTORS}")
         g.add((scheme, self.RDF.type, self.M.Framework))
@@ -367,11 +418,138 @@ class _Compiler:
         g.add((scheme, self.SKOS.prefLabel, lit(label)))
         g.add((self.rdflib.URIRef(EDITORS), self.RDF.type, self.PROV.Agent))
         g.add((self.rdflib.URIRef(EDITORS), self.RDFS.label, lit("mhkg curators")))
-        for entity in self.dataset.entities.values():
-            self.entity(entity)
-        return self.result
+        return _lines(g)
 
 
-def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | None) -> Compiled:
-    """Compile a dataset to RDF; problems (unresolved ids, bad quotes) are collected."""
-    return _Compiler(dataset, ontology, sources_dir).run()
+class _Lines:
+    """Triples as N-Triples lines, written as they are added: an rdflib.Graph costs 40 of
+    the 120 s a cold compile took at 100 times the shipped data, and its serialiser 13 more.
+    The lines are those rdflib writes (tests/data/test_incremental.py compares them)."""
+
+    def __init__(self) -> None:
+        self.lines: set[str] = set()
+
+    def add(self, triple: tuple[Any, Any, Any]) -> None:
+        s, p, o = triple
+        self.lines.add(f"<{s}> <{p}> {_term(o)} .")
+
+
+def _term(term: Any) -> str:
+    from rdflib import Literal
+
+    if not isinstance(term, Literal):
+        return f"<{term}>"
+    text = ('"' + str(term).replace("\\", "\\\\").replace("\n", "\\n")
+            .replace('"', '\\"').replace("\r", "\\r") + '"')
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype:
+        return f"{text}^^<{term.datatype}>"
+    return text
+
+
+def _lines(graph: _Lines) -> list[str]:
+    return sorted(graph.lines)
+
+
+def signature(entity: Entity | None, sources_dir: Path | None) -> str | None:
+    """What a file that refers to ``entity`` depends on: its type, and for a source whose
+    quotes are checked, its sections and the bytes of its text. None: no such entity."""
+    if entity is None:
+        return None
+    if entity.type != "Source":
+        return entity.type
+    name = entity.plain.get("text")
+    content = ""
+    if name and sources_dir is not None:
+        content = _text_digest(sources_dir / name)
+    sections = "\x1f".join(entity.plain.get("sections") or [])
+    return _digest(entity.type, str(name), sections, content, str(sources_dir))
+
+
+_TEXT_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _text_digest(path: Path) -> str:
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _TEXT_DIGESTS:
+            _TEXT_DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return _TEXT_DIGESTS[key]
+    except OSError:
+        return "missing"
+
+
+def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | None,
+                    cache: Path | None = None) -> Compiled:
+    """Compile a dataset to RDF; problems (unresolved ids, bad quotes) are collected.
+
+    With ``cache`` (a folder), each data file's result is kept there and reused while the
+    file, mhkg, the ontology and what the file uses of other files are unchanged: an edit of
+    one file compiles that file only. References, domains and ranges, and quotes are checked
+    while a file is compiled, against the whole dataset; SHACL runs on the merged graph.
+    """
+    from kg import __version__
+    from kg.data.filecache import FileCache
+
+    store = FileCache(cache)
+    texts: dict[str, SourceText | None] = {}
+    groups: dict[str, list[Entity]] = {}
+    for entity in dataset.entities.values():
+        groups.setdefault(entity.where.file, []).append(entity)
+    lines = set(_Compiler(dataset, ontology, sources_dir).shared())
+    result = Compiled(b"")
+    problems: list[Problem] = []
+    base = _digest(__version__, _ontology_digest(ontology), str(sources_dir))
+    for name, entities in groups.items():
+        key = hashlib.sha256("\x1f".join(
+            [base, name, dataset.digests.get(name, ""), *(e.id for e in entities)]
+        ).encode()).hexdigest()[:32]
+        part = _cached_part(store.get(key), dataset, sources_dir)
+        if part is None:
+            compiler = _Compiler(dataset, ontology, sources_dir, texts)
+            part = compiler.part_of(dataset.full(name, entities))
+            result.files_compiled += 1
+            if name in dataset.digests and not any(p.severity == "error" for p in part.problems):
+                store.put(key, _entry(part))
+        else:
+            result.files_cached += 1
+        lines.update(part.lines)
+        problems += part.problems
+        result.quotes_checked += part.quotes_checked
+        result.quotes_unchecked += part.quotes_unchecked
+    store.prune()
+    result.ntriples = "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
+    result.problems = sorted(set(problems))
+    return result
+
+
+def _ontology_digest(ontology: Ontology) -> str:
+    relations = sorted((r.name, r.iri, sorted(r.domain), sorted(r.range))
+                       for r in ontology.relations.values())
+    classes = sorted((k, sorted(v)) for k, v in ontology.superclasses.items())
+    return _digest(repr(relations), repr(classes))
+
+
+def _entry(part: _Part) -> dict[str, Any]:
+    return {"lines": part.lines, "problems": [p.as_dict() for p in part.problems],
+            "quotes_checked": part.quotes_checked, "quotes_unchecked": part.quotes_unchecked,
+            "depends": part.depends}
+
+
+def _cached_part(entry: dict[str, Any] | None, dataset: Dataset,
+                 sources_dir: Path | None) -> _Part | None:
+    """The cached result, when everything it used of other files is as it was."""
+    if entry is None:
+        return None
+    try:
+        for slug, wanted in entry["depends"].items():
+            if signature(dataset.entities.get(slug), sources_dir) != wanted:
+                return None
+        problems = [Problem(p["file"], p["line"], p["entity"], p["field"], p["message"],
+                            p["severity"], p["column"]) for p in entry["problems"]]
+        return _Part(list(entry["lines"]), problems, int(entry["quotes_checked"]),
+                     int(entry["quotes_unchecked"]), dict(entry["depends"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # an entry from another version, or damaged: compile again

@@ -85,6 +85,7 @@ class Entity:
     claims: list[Claim] = field(default_factory=list)
     plain: dict[str, Any] = field(default_factory=dict)  # unevidenced: notation, sections...
     parts: list[Part] = field(default_factory=list)
+    stub: bool = False  # from the parse cache: id, type, where (and a source's text) only
 
 
 @dataclass
@@ -92,12 +93,28 @@ class Dataset:
     entities: dict[str, Entity]
     problems: list[Problem]
     files: list[Path]
+    digests: dict[str, str] = field(default_factory=dict)  # file as shown -> sha256 of bytes
+    paths: dict[str, Path] = field(default_factory=dict)  # file as shown -> its path
+
+    def full(self, name: str, mine: list[Entity]) -> list[Entity]:
+        """The entities ``mine`` of the file ``name`` in full (read again when they came from
+        the cache)."""
+        if not any(e.stub for e in mine):
+            return mine
+        wanted = {e.id for e in mine}
+        fresh = {e.id: e for e in _Reader(self.paths[name].parent).file(self.paths[name])
+                 if e.id in wanted}
+        for entity in mine:
+            if entity.id in fresh:
+                self.entities[entity.id] = fresh[entity.id]
+        return [self.entities[e.id] for e in mine]
 
 
 class _Reader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.digests: dict[str, str] = {}
 
     def problem(self, where: Where, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(where.file, line or where.line, where.entity, where.field,
@@ -544,7 +561,13 @@ class _Reader:
 
     # ---- files --------------------------------------------------------------------------
     def file(self, path: Path) -> list[Entity]:
+        import hashlib
+
         name = display_path(path)
+        try:
+            self.digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            pass  # load() below reports it
         try:
             data = load(path)
         except YamlError as exc:
@@ -617,8 +640,42 @@ def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
     return sorted(files), problems
 
 
-def read_data(root: Path) -> Dataset:
-    """Read every ``*.yaml`` under ``root``; never raises for bad content."""
+_STUB_PLAIN = ("text", "sections")  # what a stub keeps of a source: what quotes depend on
+
+
+def _stub_entry(entities: list[Entity], problems: list[Problem]) -> dict[str, Any]:
+    return {"stubs": [{"id": e.id, "type": e.type, "label": e.label,
+                       "where": [e.where.file, e.where.line, e.where.column],
+                       "plain": {k: e.plain[k] for k in _STUB_PLAIN if k in e.plain}}
+                      for e in entities],
+            "problems": [p.as_dict() for p in problems]}
+
+
+def _from_stub_entry(entry: dict[str, Any]) -> tuple[list[Entity], list[Problem]] | None:
+    try:
+        entities = [Entity(s["id"], s["type"], s["label"],
+                           Where(s["where"][0], s["where"][1], s["id"], "id", s["where"][2]),
+                           plain=dict(s["plain"]), stub=True) for s in entry["stubs"]]
+        problems = [Problem(p["file"], p["line"], p["entity"], p["field"], p["message"],
+                            p["severity"], p["column"]) for p in entry["problems"]]
+    except (KeyError, TypeError, IndexError, AttributeError):
+        return None
+    return entities, problems
+
+
+def read_data(root: Path, cache: Path | None = None) -> Dataset:
+    """Read every ``*.yaml`` under ``root``; never raises for bad content.
+
+    With ``cache`` (a folder), a file whose bytes are unchanged since it was last read
+    without errors is not parsed again: its entities come back as stubs (id, type, where,
+    and a source's text and sections), which is all that other files' checks use; the
+    compiler reads a stub's file in full when it has to compile it again."""
+    import hashlib
+
+    from kg import __version__
+    from kg.data.filecache import FileCache
+
+    store = FileCache(cache)
     reader = _Reader(root)
     files, unreadable = walk_files(root)
     for path, what in unreadable:
@@ -628,8 +685,32 @@ def read_data(root: Path) -> Dataset:
     elif not files and not unreadable:
         reader.problems.append(Problem(str(root), None, "", "", "no *.yaml data files found"))
     entities: dict[str, Entity] = {}
+    paths: dict[str, Path] = {}
     for path in files:
-        for entity in reader.file(path):
+        name = display_path(path)
+        paths[name] = path
+        found = None
+        key = ""
+        if cache is not None:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            key = hashlib.sha256(f"parse\x1f{__version__}\x1f{name}\x1f{digest}".encode()
+                                 ).hexdigest()[:32]
+            entry = store.get(key) if digest else None
+            found = _from_stub_entry(entry) if entry is not None else None
+        if found is not None:
+            parsed, problems = found
+            reader.digests[name] = digest
+            reader.problems += problems
+        else:
+            before = len(reader.problems)
+            parsed = reader.file(path)
+            mine = reader.problems[before:]
+            if key and name in reader.digests and not any(p.severity == "error" for p in mine):
+                store.put(key, _stub_entry(parsed, mine))
+        for entity in parsed:
             if entity.id in entities:
                 first = entities[entity.id].where
                 reader.problem(Where(entity.where.file, entity.where.line, entity.id, "id"),
@@ -637,7 +718,7 @@ def read_data(root: Path) -> Dataset:
                                f"{first.file}:{first.line}")
                 continue
             entities[entity.id] = entity
-    return Dataset(entities, reader.problems, files)
+    return Dataset(entities, reader.problems, files, reader.digests, paths)
 
 
 def display_path(path: Path) -> str:

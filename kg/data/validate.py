@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg import ONTOLOGY_NS
 from kg.core.paths import ontology_dir, sources_dir
 from kg.core.problems import Problem
 from kg.data.compile import Compiled, compile_dataset
@@ -22,6 +23,7 @@ class Report:
     dataset: Dataset
     compiled: Compiled | None
     problems: list[Problem]
+    store: Any = None  # the pyoxigraph store SHACL ran on (data and ontology), when it ran
 
     @property
     def errors(self) -> list[Problem]:
@@ -36,23 +38,93 @@ class Report:
         return self.compiled.graph if self.compiled else None
 
 
-def check(data: Path, *, shacl: bool = True, sources: Path | None = None) -> Report:
-    """Read, compile and validate ``data``; every problem found is in the report."""
-    dataset = read_data(data)
+def check(data: Path, *, shacl: bool = True, sources: Path | None = None,
+          engine: str = "fast", cache: bool = True, stubs: bool = False) -> Report:
+    """Read, compile and validate ``data``; every problem found is in the report.
+
+    ``engine`` is ``fast`` (kg.data.shacl on pyoxigraph) or ``pyshacl`` (the reference
+    engine, for the differential test); ``cache=False`` compiles every file afresh. With
+    ``stubs``, unchanged files are not parsed again and their entities in the report are
+    stubs (id, type, where): enough to validate and build, not to read every field."""
+    from kg.core.paths import cache_dir
+
+    files = cache_dir() / "files" if cache else None
+    dataset = read_data(data, files if stubs else None)
     ontology = load_ontology(ontology_dir())
-    compiled = compile_dataset(dataset, ontology, sources if sources else sources_dir())
+    compiled = compile_dataset(dataset, ontology, sources if sources else sources_dir(), files)
     problems = list(dataset.problems) + compiled.problems
+    report = Report(dataset, compiled, [])
     if shacl and not any(p.severity == "error" for p in problems):
-        problems += shacl_problems(compiled.graph, dataset)
-    return Report(dataset, compiled, sorted(set(problems)))
+        found = None
+        if engine != "pyshacl":
+            report.store = data_store(compiled.ntriples)
+            found = fast_shacl_problems(report.store, dataset)
+        problems += shacl_problems(compiled.graph, dataset) if found is None else found
+    report.problems = sorted(set(problems))
+    return report
+
+
+def data_store(ntriples: bytes) -> Any:
+    """An in-memory pyoxigraph store of the compiled graph and the ontology."""
+    import pyoxigraph as ox
+
+    from kg.data.ontology import ONTOLOGY_FILE
+
+    store = ox.Store()
+    store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def violations(store: Any) -> list[Any] | None:
+    """The SHACL violations in ``store`` by the fast engine; None when the shapes use a
+    feature it does not implement (the caller then runs pySHACL)."""
+    from kg.data import shacl
+
+    from kg.data.ontology import SHAPES_FILE
+
+    try:
+        shapes = shacl.load_shapes(ontology_dir() / SHAPES_FILE)
+    except shacl.Unsupported as exc:
+        from kg.core.problems import warn_once
+
+        warn_once(f"mhkg: warning: {exc}; validating with pySHACL (slower)")
+        return None
+    return shacl.validate(store, shapes)
+
+
+def fast_shacl_problems(store: Any, dataset: Dataset) -> list[Problem] | None:
+    """SHACL problems by the fast engine; None when it cannot evaluate the shapes."""
+    found = violations(store)
+    if found is None:
+        return None
+    M = ONTOLOGY_NS
+    slugs = {str(q.subject.value): str(q.object.value)
+             for q in store.quads_for_pattern(None, _named(M + "slug"), None, None)}
+    return [_problem(dataset, v.focus, slugs.get(v.focus), v.path, v.message)
+            for v in found]
+
+
+def _named(iri: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
+def _problem(dataset: Dataset, focus: str, slug: str | None, path: str | None,
+             message: str) -> Problem:
+    entity = dataset.entities.get(slug) if slug is not None else None
+    where = entity.where if entity else None
+    field = _short(path) if path is not None else ""
+    text = f"{message} (SHACL, on {_short(focus)})"
+    return Problem(where.file if where else "(compiled graph)", where.line if where else None,
+                   slug if slug is not None else _short(focus), field, text)
 
 
 def shacl_problems(graph: Any, dataset: Dataset) -> list[Problem]:
-    """Run the SHACL shapes; map each result back to the entity's file and line."""
+    """Run the SHACL shapes with pySHACL; map each result back to the entity's file and line."""
     import pyshacl
     from rdflib import Namespace
-
-    from kg import ONTOLOGY_NS
 
     # Validate the data together with the ontology: the shapes use its class
     # hierarchy and its list of evidenced properties.
@@ -69,13 +141,8 @@ def shacl_problems(graph: Any, dataset: Dataset) -> list[Problem]:
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         slug = graph.value(focus, M.slug)
-        entity = dataset.entities.get(str(slug)) if slug is not None else None
-        where = entity.where if entity else None
-        field = _short(path) if path is not None else ""
-        text = f"{message} (SHACL, on {_short(focus)})"
-        problems.append(Problem(where.file if where else "(compiled graph)",
-                                where.line if where else None,
-                                str(slug) if slug is not None else _short(focus), field, text))
+        problems.append(_problem(dataset, str(focus), str(slug) if slug is not None else None,
+                                 str(path) if path is not None else None, str(message)))
     return problems
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from kg.core.paths import data_dir, ontology_dir
 from kg.data.ontology import ONTOLOGY_FILE
-from kg.graph.build import cached_graph
+from kg.graph.build import graph_and_store
 
 
 class StoreLoadError(Exception):
@@ -26,7 +26,9 @@ def open_store(data: Path | None = None) -> Any:
     """
     import pyoxigraph as ox
 
-    nt = cached_graph(data or data_dir())
+    nt, ready = graph_and_store(data or data_dir())
+    if ready is not None:
+        return ready
     store = ox.Store()
     # The compiled graph was written by mhkg from validated data: skip re-checking IRIs.
     try:
@@ -59,6 +61,17 @@ def persist(paths: list[Path], directory: Path) -> Any:
     load_files(store, paths)
     store.optimize()
     return store
+
+
+def build_persisted(ntriples: bytes, directory: Path) -> None:
+    """Write an on-disk store of the compiled graph and the ontology into ``directory``."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(directory))
+    store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store  # closes the database before the folder is renamed
 
 
 def open_persisted(directory: Path) -> Any:

@@ -1,0 +1,69 @@
+"""A cache of what each data file compiled to, so that an edit recompiles only that file.
+
+Entries are JSON files in ``<cache>/files/``, named by a key that covers everything the
+result depends on besides other files (mhkg's version, the ontology, the file's name and
+bytes, the ids it defines); what it depends on in other files (the type of each entity it
+refers to, the sections and text of each source it quotes) is stored in the entry and
+checked when it is read back. JSON, not pickle: a cache folder that someone else can write
+to must not be able to run code. Any entry that cannot be read is a miss; any that cannot be
+written is skipped (the answer is the same, only slower).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from kg.core.atomic import CannotWrite, write_bytes
+
+KEEP_ENTRIES = 20_000  # entries kept (the most recently used); about 1 KB to 1 MB each
+
+
+class FileCache:
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.json"
+        try:
+            entry = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict):
+            return None
+        self.used.add(key)
+        try:
+            os.utime(path)  # most recently used: kept when pruning
+        except OSError:
+            pass
+        return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        if self.folder is None:
+            return
+        try:
+            write_bytes(self.folder / f"{key}.json",
+                        json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
+        except (CannotWrite, OSError):
+            return
+        self.used.add(key)
+
+    def prune(self, keep: int = KEEP_ENTRIES) -> None:
+        """Remove the least recently used entries beyond ``keep`` (never one used now)."""
+        if self.folder is None:
+            return
+        try:
+            entries = [(p.stat().st_mtime_ns, p) for p in self.folder.glob("*.json")]
+        except OSError:
+            return
+        if len(entries) <= keep:
+            return
+        entries.sort(reverse=True)
+        for _mtime, path in entries[keep:]:
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
