@@ -123,7 +123,7 @@ def flip_assessment(path: Path) -> None:
                     encoding="utf-8")
 
 
-def measure(size: str, runs: int, work: Path) -> dict[str, object]:
+def measure(size: str, runs: int, work: Path, explorer: bool = True) -> dict[str, object]:
     data, texts = folder_for(size, work)
     if size != "1":
         edited = data / "strategies" / "iapt-1.yaml"
@@ -153,15 +153,17 @@ def measure(size: str, runs: int, work: Path) -> dict[str, object]:
         out["warm"] += [run(query, env)[0] for _ in range(3)]
         target = work / f"build-{size}"
         out["build"].append(run([*MHKG, "build", "-o", str(target)], env)[0])
-        site = work / f"site-{size}"
-        out["explorer"].append(run([*MHKG, "explore", "build", "-o", str(site)], env)[0])
+        if explorer:
+            site = work / f"site-{size}"
+            out["explorer"].append(run([*MHKG, "explore", "build", "-o", str(site)], env)[0])
     nt = next(cache.glob("*/graph.nt"))
     triples = sum(1 for _ in nt.open("rb"))
     floor = statistics.median(float(subprocess.run(
         [sys.executable, "-c", FLOOR, str(nt), str(ROOT)], check=True, capture_output=True,
         text=True).stdout) for _ in range(3))
     return {"size": size, "triples": triples, "files": sum(1 for _ in data.rglob("*.yaml")),
-            "floor": floor, **{k: statistics.median(v) for k, v in out.items()}}
+            "floor": floor,
+            **{k: statistics.median(v) if v else float("nan") for k, v in out.items()}}
 
 
 def report(rows: list[dict[str, object]]) -> str:
@@ -174,6 +176,10 @@ def report(rows: list[dict[str, object]]) -> str:
         lines.append(f"  {'measure':42} {'median':>9} {'budget':>9} {'x floor':>8}  verdict")
         for key, label in LABELS.items():
             value = float(row[key])  # type: ignore[arg-type]
+            if value != value:  # NaN: not measured at this size
+                lines.append(f"  {label:42} {'-':>9} {'':>9} {'':>8}  not measured "
+                             "(--explorer-sizes)")
+                continue
             budget = BUDGETS.get(key, {}).get(size)
             unit = " MB" if key == "rss" else " s"
             shown = f"{value:.0f}{unit}" if key == "rss" else f"{value:.3f}{unit}"
@@ -181,6 +187,8 @@ def report(rows: list[dict[str, object]]) -> str:
                 f"{budget:.0f}{unit}" if key == "rss" else f"{budget:g}{unit}")
             ratio = "" if key == "rss" else f"{value / float(row['floor']):.1f}"
             verdict = "" if budget is None else ("ok" if value <= budget else "OVER")
+            if value == float("inf"):
+                shown, ratio, verdict = "timeout", "", f"stopped after {TIMEOUT:.0f} s"
             lines.append(f"  {label:42} {shown:>9} {budget_text:>9} {ratio:>8}  {verdict}")
     return "\n".join(lines)
 
@@ -190,12 +198,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,100,1m",
                         help="comma-separated: 1 (shipped), N (copies), 1m (1M triples)")
     parser.add_argument("--runs", type=int, default=3, help="runs per size (medians)")
+    parser.add_argument("--explorer-sizes", default="1,10",
+                        help="sizes at which to time the explorer build (it is the slowest)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="mhkg-bench-") as tmp:
         for size in args.sizes.split(","):
             runs = args.runs if size in ("1", "10") else 1
-            rows.append(measure(size.strip(), runs, Path(tmp)))
+            rows.append(measure(size.strip(), runs, Path(tmp),
+                                explorer=size in args.explorer_sizes.split(",")))
             print(report(rows[-1:]), flush=True)
 
 

@@ -233,8 +233,14 @@ def _capped(store: Any, template: str, finds: str | tuple[str, ...], entity: Any
         room = cap - len({row["node"].value for row in rows})
         if room <= 0:
             break
-        text = template.replace("@FIND@", find).replace("@LIMIT@", str(room))
-        rows += _select(store, text, e=entity)
+        # The nodes first, then each node's rows with it bound: joined with the capped
+        # subquery, pyoxigraph evaluated the rest of the pattern over every node of the kind
+        # in the graph, so each profile cost time in proportion to the whole graph (25 of 32 s
+        # of an explorer build at three times the shipped data).
+        pick = f"SELECT DISTINCT ?e ?node WHERE {{ {find} }} LIMIT {room}"
+        body = template.replace(PICK, "")
+        for found in _select(store, pick, e=entity):
+            rows += _select(store, body, e=entity, node=found["node"])
     shown = len({row["node"].value for row in rows})
     if shown < cap:
         return rows, {"total": shown, "exact": True}

@@ -55,3 +55,35 @@ def cache_dir() -> Path:
         return Path(env).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "mhkg"
+
+
+def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
+               ) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files under ``root`` with these suffixes, and what could not be read: a folder
+    that cannot be listed, a name that is not a regular file (a folder called ``x.yaml``, a
+    broken link). Nothing is skipped in silence."""
+    import os
+
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+
+    def failed(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else root
+        if where != root or root.exists():
+            problems.append((where, f"cannot read this folder: {exc.strerror or exc}"))
+
+    for folder, dirs, names in os.walk(root, onerror=failed, followlinks=False):
+        dirs.sort()
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            if not name.endswith(suffixes):
+                continue
+            if name in dirs:
+                problems.append((path, "is a folder, not a data file"))
+            elif path.is_file():
+                files.append(path)
+            elif path.is_symlink():
+                problems.append((path, "is a broken link"))
+            else:
+                problems.append((path, "is not a regular file"))
+    return sorted(files), problems

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.core.paths import walk_files  # noqa: F401 - where the data reader finds its files
 from kg.core.problems import Problem, did_you_mean
 from kg.core.problems import show_value as _show
 from kg.data import schema
@@ -606,38 +607,6 @@ def derive_polarity(stances: list[str]) -> str:
     """helped only -> helped, hindered only -> hindered, both -> mixed."""
     kinds = set(stances)
     return "mixed" if len(kinds) > 1 else kinds.pop()
-
-
-def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
-               ) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files under ``root`` with these suffixes, and what could not be read: a folder
-    that cannot be listed, a name that is not a regular file (a folder called ``x.yaml``, a
-    broken link). Nothing is skipped in silence."""
-    import os
-
-    files: list[Path] = []
-    problems: list[tuple[Path, str]] = []
-
-    def failed(exc: OSError) -> None:
-        where = Path(exc.filename) if exc.filename else root
-        if where != root or root.exists():
-            problems.append((where, f"cannot read this folder: {exc.strerror or exc}"))
-
-    for folder, dirs, names in os.walk(root, onerror=failed, followlinks=False):
-        dirs.sort()
-        for name in [*dirs, *names]:
-            path = Path(folder) / name
-            if not name.endswith(suffixes):
-                continue
-            if name in dirs:
-                problems.append((path, "is a folder, not a data file"))
-            elif path.is_file():
-                files.append(path)
-            elif path.is_symlink():
-                problems.append((path, "is a broken link"))
-            else:
-                problems.append((path, "is not a regular file"))
-    return sorted(files), problems
 
 
 _STUB_PLAIN = ("text", "sections")  # what a stub keeps of a source: what quotes depend on

@@ -80,7 +80,6 @@ def violations(store: Any) -> list[Any] | None:
     """The SHACL violations in ``store`` by the fast engine; None when the shapes use a
     feature it does not implement (the caller then runs pySHACL)."""
     from kg.data import shacl
-
     from kg.data.ontology import SHAPES_FILE
 
     try:

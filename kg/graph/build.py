@@ -10,14 +10,15 @@ import contextlib
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg import __version__
 from kg.core.atomic import CannotWrite, atomic_paths, write_bytes
-from kg.core.paths import cache_dir, ontology_dir, sources_dir
+from kg.core.paths import cache_dir, ontology_dir, sources_dir, walk_files
 from kg.core.problems import InvalidData, warn_once
-from kg.data.model import walk_files
-from kg.data.validate import Report, check
+
+if TYPE_CHECKING:  # the warm path (nothing changed) never imports the compiler
+    from kg.data.validate import Report
 
 GRAPH_TTL = "graph.ttl"
 GRAPH_NT = "graph.nt"
@@ -25,6 +26,8 @@ GRAPH_NT = "graph.nt"
 
 def compile_valid(data: Path) -> Report:
     """Validate ``data`` fully; raise InvalidData with every problem if it is not valid."""
+    from kg.data.validate import check
+
     report = check(data, stubs=True)
     if report.errors:
         raise InvalidData(report.problems)

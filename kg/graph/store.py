@@ -68,7 +68,12 @@ def build_persisted(ntriples: bytes, directory: Path) -> None:
     import pyoxigraph as ox
 
     store = ox.Store(str(directory))
-    store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    try:
+        store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    except (SyntaxError, ValueError, MemoryError) as exc:  # a line over 16 MiB, or broken
+        del store
+        raise StoreLoadError(f"the compiled graph could not be loaded: "
+                             f"{' '.join(str(exc).split())[:300]}") from None
     store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
     store.flush()
     del store  # closes the database before the folder is renamed
