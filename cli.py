@@ -1103,6 +1103,13 @@ def _utf8_mode() -> None:
     if sys.flags.utf8_mode or os.environ.get("MHKG_UTF8_RESTARTED") or \
             not sys.argv or not sys.argv[0] or not os.path.exists(sys.argv[0]):
         return
+    import locale
+
+    def utf8(name: str | None) -> bool:
+        return (name or "").lower().replace("-", "") == "utf8"
+
+    if utf8(sys.getfilesystemencoding()) and utf8(locale.getpreferredencoding(False)):
+        return  # a UTF-8 locale (C.UTF-8, en_GB.UTF-8): starting again would only cost time
     os.environ["MHKG_UTF8_RESTARTED"] = "1"
     sys.stdout.flush()
     sys.stderr.flush()
