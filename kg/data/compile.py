@@ -80,6 +80,7 @@ class _Part:
     quotes_checked: int
     quotes_unchecked: int
     depends: dict[str, str | None]  # slug -> signature of what this file used of it
+    unchecked: list[str] = field(default_factory=list)  # sources whose quotes went unchecked
 
 
 class _Compiler:
@@ -201,13 +202,7 @@ class _Compiler:
         text = self.source_text(source)
         if text is None:
             self.quotes_unchecked += 1
-            if source.id not in self.warned:
-                self.warned.add(source.id)
-                reason = (f"its text {source.plain['text']!r} is not in the sources folder "
-                          f"({self.sources_dir or 'none found: set MHKG_SOURCES'})"
-                          if source.plain.get("text") else "it has no text on file")
-                self.problem(source.where, f"quotes from {source.id} not checked: {reason}",
-                             "warning")
+            self.warned.add(source.id)  # said once, at the source, after the merge
             return
         self.quotes_checked += 1
         message = text.find(ev.quote, ev.locator)
@@ -405,7 +400,7 @@ class _Compiler:
         for entity in entities:
             self.entity(entity)
         return _Part(_lines(self.graph), self.problems, self.quotes_checked,
-                     self.quotes_unchecked, self.depends)
+                     self.quotes_unchecked, self.depends, sorted(self.warned))
 
     def shared(self) -> list[str]:
         """The triples no data file states: the twelve factors' scheme and the curators."""
@@ -501,6 +496,7 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
     lines = set(_Compiler(dataset, ontology, sources_dir).shared())
     result = Compiled(b"")
     problems: list[Problem] = []
+    unchecked: set[str] = set()
     base = _digest(__version__, _ontology_digest(ontology), str(sources_dir))
     for name, entities in groups.items():
         key = hashlib.sha256("\x1f".join(
@@ -517,12 +513,26 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
             result.files_cached += 1
         lines.update(part.lines)
         problems += part.problems
+        unchecked.update(part.unchecked)
         result.quotes_checked += part.quotes_checked
         result.quotes_unchecked += part.quotes_unchecked
+    for slug in sorted(unchecked):  # where the source is now, not where it was when cached
+        source = dataset.entities.get(slug)
+        if source is not None:
+            problems.append(_unchecked_warning(source, sources_dir))
     store.prune()
     result.ntriples = "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
     result.problems = sorted(set(problems))
     return result
+
+
+def _unchecked_warning(source: Entity, sources_dir: Path | None) -> Problem:
+    reason = (f"its text {source.plain['text']!r} is not in the sources folder "
+              f"({sources_dir or 'none found: set MHKG_SOURCES'})"
+              if source.plain.get("text") else "it has no text on file")
+    where = source.where
+    return Problem(where.file, where.line, where.entity, where.field,
+                   f"quotes from {source.id} not checked: {reason}", "warning", where.column)
 
 
 def _ontology_digest(ontology: Ontology) -> str:
@@ -535,7 +545,7 @@ def _ontology_digest(ontology: Ontology) -> str:
 def _entry(part: _Part) -> dict[str, Any]:
     return {"lines": part.lines, "problems": [p.as_dict() for p in part.problems],
             "quotes_checked": part.quotes_checked, "quotes_unchecked": part.quotes_unchecked,
-            "depends": part.depends}
+            "depends": part.depends, "unchecked": part.unchecked}
 
 
 def _cached_part(entry: dict[str, Any] | None, dataset: Dataset,
@@ -550,6 +560,7 @@ def _cached_part(entry: dict[str, Any] | None, dataset: Dataset,
         problems = [Problem(p["file"], p["line"], p["entity"], p["field"], p["message"],
                             p["severity"], p["column"]) for p in entry["problems"]]
         return _Part(list(entry["lines"]), problems, int(entry["quotes_checked"]),
-                     int(entry["quotes_unchecked"]), dict(entry["depends"]))
+                     int(entry["quotes_unchecked"]), dict(entry["depends"]),
+                     [str(s) for s in entry["unchecked"]])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # an entry from another version, or damaged: compile again

@@ -8,6 +8,7 @@ slugs; :mod:`kg.data.compile` resolves them and writes the graph.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,8 +104,10 @@ class Dataset:
         if not any(e.stub for e in mine):
             return mine
         wanted = {e.id for e in mine}
-        fresh = {e.id: e for e in _Reader(self.paths[name].parent).file(self.paths[name])
-                 if e.id in wanted}
+        fresh: dict[str, Entity] = {}
+        for entity in _Reader(self.paths[name].parent).file(self.paths[name]):
+            if entity.id in wanted and entity.id not in fresh:  # the first, as read_data keeps
+                fresh[entity.id] = entity
         for entity in mine:
             if entity.id in fresh:
                 self.entities[entity.id] = fresh[entity.id]
@@ -497,7 +500,7 @@ class _Reader:
                 if "amount" in item:
                     amount = item["amount"]
                     if isinstance(amount, (int, float)) and not isinstance(amount, bool) \
-                            and amount >= 0:
+                            and amount >= 0 and math.isfinite(amount):
                         values["amount"] = amount
                     else:
                         self.problem(sub("amount"), f"expected an amount (a number), got "

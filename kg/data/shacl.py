@@ -565,11 +565,12 @@ def _well_typed(value: Any, datatype: str) -> bool:
     pattern = _LEXICAL.get(datatype)
     if pattern is None:
         return True  # xsd:string and the other types the shapes use take any lexical form
-    if pattern.fullmatch(value.value) is None:
+    lexical = value.value.strip(" \t\n\r")  # these types collapse white space (XSD 1.1)
+    if pattern.fullmatch(lexical) is None:
         return False
     if datatype == XSD + "date":
         try:
-            dt.date.fromisoformat(value.value[:10])
+            dt.date.fromisoformat(lexical[:10])
         except ValueError:
             return False
     return True

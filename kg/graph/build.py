@@ -103,7 +103,10 @@ def graph_and_store(data: Path) -> tuple[Path | bytes, Any]:
     with _builder_lock(folder, key):  # several commands right after an edit: one builds
         if target.is_file():  # another process built it while this one waited
             if not _store_ready(target):
-                _persist(target.read_bytes(), target.parent)
+                try:
+                    _persist(target.read_bytes(), target.parent)
+                except (CannotWrite, OSError):
+                    return target, None  # the caller loads the N-Triples into memory
             return target, _open_persisted(target.parent / STORE_DIR)
         report = compile_valid(data)
         _log_build(data, key)
@@ -230,4 +233,13 @@ def _prune(folder: Path, keep: str) -> None:
     for old in entries[KEEP_CACHED:]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
-            (folder / f"{old.name}.lock").unlink(missing_ok=True)
+    # A lock file is removed only when its graph has been gone for an hour: removing one that
+    # a builder holds would let a second builder lock a new file and build beside it.
+    import time
+
+    for lock in folder.glob("*.lock"):
+        try:
+            if not (folder / lock.stem).exists() and time.time() - lock.stat().st_mtime > 3600:
+                lock.unlink()
+        except OSError:
+            pass

@@ -111,3 +111,32 @@ def test_shipped_data_the_same_with_and_without_the_cache(cache):
     fresh = check(data_dir(), cache=False, shacl=False)
     assert fresh.compiled is not None
     assert warm.compiled.ntriples == fresh.compiled.ntriples
+
+
+def test_a_cached_warning_points_where_the_source_is_now(fixture_data: Path, cache,
+                                                         monkeypatch):
+    """"Quotes not checked" is said at the source; moving the source's lines must move the
+    warning, though the files that quote it come from the cache (found in review)."""
+    monkeypatch.delenv("MHKG_SOURCES")
+    monkeypatch.setattr("kg.core.paths.sources_dir", lambda: None)
+    monkeypatch.setattr("kg.data.validate.sources_dir", lambda: None)
+    first = check(fixture_data, stubs=True)
+    assert first.warnings
+    sources = fixture_data / "sources.yaml"
+    sources.write_text("# a comment that moves every line down\n"
+                       + sources.read_text(encoding="utf-8"), encoding="utf-8")
+    again = check(fixture_data, stubs=True)
+    assert again.compiled is not None and again.compiled.files_cached >= 1
+    assert again.problems == check(fixture_data, cache=False).problems
+    assert [p.line for p in again.warnings] == [p.line + 1 for p in first.warnings]
+
+
+def test_an_infinite_amount_is_refused_by_the_reader(fixture_data: Path, cache):
+    path = fixture_data / "strategies" / "first.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "additional: true" in text
+    path.write_text(text.replace("additional: true", "additional: true\n        amount: .inf\n"
+                                 "        currency: GBP", 1), encoding="utf-8")
+    report = check(fixture_data)
+    assert any(p.field.endswith("amount") for p in report.errors), report.problems
+    assert not any("SHACL" in p.message for p in report.problems)
