@@ -62,13 +62,9 @@ class Compiled:
         return self._graph
 
 
-def _prefixes() -> tuple[tuple[str, str], ...]:
-    return (("mhkg", ONTOLOGY_NS), ("id", ID_NS),
+PREFIXES = (("mhkg", ONTOLOGY_NS), ("id", ID_NS),
             ("skos", "http://www.w3.org/2004/02/skos/core#"),
             ("dct", "http://purl.org/dc/terms/"), ("prov", "http://www.w3.org/ns/prov#"))
-
-
-PREFIXES = _prefixes()
 
 
 @dataclass

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.core.atomic import CannotWrite, write_bytes
 
@@ -67,3 +68,31 @@ class FileCache:
         for _mtime, path in entries[keep:]:
             if path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+T = TypeVar("T")
+
+
+def derived(name: str, source: bytes, make: Callable[[], T], dump: Callable[[T], Any],
+            load: Callable[[Any], T]) -> T:
+    """What ``make`` derives from the bytes ``source`` (the ontology, the shapes), kept as
+    JSON in the cache under ``name`` and the bytes' hash (and mhkg's version), so that a
+    command need not import rdflib and parse Turtle to know it. An entry that cannot be read
+    back by ``load`` is made again; one that cannot be written is skipped."""
+    import hashlib
+    import re
+
+    from kg import __version__
+    from kg.core.paths import cache_dir
+
+    digest = hashlib.sha256(f"{__version__}\0".encode() + source).hexdigest()[:32]
+    store = FileCache(cache_dir() / "files")
+    entry = store.get(f"{name}-{digest}")
+    if entry is not None:
+        try:
+            return load(entry["value"])
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, re.error):
+            pass
+    value = make()
+    store.put(f"{name}-{digest}", {"value": dump(value)})
+    return value

@@ -569,7 +569,8 @@ class _Reader:
 
         name = display_path(path)
         try:
-            self.digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+            if name not in self.digests:  # read_data has hashed it when it used the cache
+                self.digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             pass  # load() below reports it
         try:
@@ -662,7 +663,7 @@ def read_data(root: Path, cache: Path | None = None) -> Dataset:
         name = display_path(path)
         paths[name] = path
         found = None
-        key = ""
+        key = digest = ""
         if cache is not None:
             try:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -672,9 +673,10 @@ def read_data(root: Path, cache: Path | None = None) -> Dataset:
                                  ).hexdigest()[:32]
             entry = store.get(key) if digest else None
             found = _from_stub_entry(entry) if entry is not None else None
+        if digest:
+            reader.digests[name] = digest
         if found is not None:
             parsed, problems = found
-            reader.digests[name] = digest
             reader.problems += problems
         else:
             before = len(reader.problems)

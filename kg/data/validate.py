@@ -94,20 +94,16 @@ def violations(store: Any) -> list[Any] | None:
 
 def fast_shacl_problems(store: Any, dataset: Dataset) -> list[Problem] | None:
     """SHACL problems by the fast engine; None when it cannot evaluate the shapes."""
+    import pyoxigraph as ox
+
     found = violations(store)
     if found is None:
         return None
     M = ONTOLOGY_NS
     slugs = {str(q.subject.value): str(q.object.value)
-             for q in store.quads_for_pattern(None, _named(M + "slug"), None, None)}
+             for q in store.quads_for_pattern(None, ox.NamedNode(M + "slug"), None, None)}
     return [_problem(dataset, v.focus, slugs.get(v.focus), v.path, v.message)
             for v in found]
-
-
-def _named(iri: str) -> Any:
-    import pyoxigraph as ox
-
-    return ox.NamedNode(iri)
 
 
 def _problem(dataset: Dataset, focus: str, slug: str | None, path: str | None,
