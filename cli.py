@@ -37,9 +37,27 @@ def data_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--format, and --width for the table format (kept in the context: see table_width)."""
+    func = click.option(
+        "--width", type=click.IntRange(20, 1000), default=None, expose_value=False,
+        is_eager=True, callback=_keep_width, metavar="N",
+        help="Width of a table in columns [default: the terminal's, or 80 when not "
+             "writing to a terminal].")(func)
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]),
         default="table", show_default=True, help="Output format.")(func)
+
+
+def _keep_width(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
+    ctx.meta["mhkg.width"] = value
+
+
+def table_width() -> int:
+    """The width tables are drawn at: --width, else the terminal's, else 80."""
+    from kg.core.formatting import terminal_width
+
+    ctx = click.get_current_context(silent=True)
+    return terminal_width(ctx.meta.get("mhkg.width") if ctx is not None else None)
 
 
 def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
@@ -176,7 +194,8 @@ def stats(data: Path | None, fmt: str) -> None:
 
     folder = resolve_data(data)
     report = valid_or_exit(lambda: compile_valid(folder))
-    click.echo(render(count(report.graph), ["group", "name", "count"], fmt), nl=False)
+    click.echo(render(count(report.graph), ["group", "name", "count"], fmt,
+                      width=table_width()), nl=False)
 
 
 @cli.command("schema")
@@ -286,7 +305,7 @@ def list_queries(fmt: str) -> None:
         for p in q.parameters), "example": q.example, "description": q.description}
         for q in all_queries()]
     columns = ["name", "title", "parameters"] if fmt == "table" else list(rows[0]) if rows else []
-    click.echo(render(rows, columns, fmt), nl=False)
+    click.echo(render(rows, columns, fmt, width=table_width()), nl=False)
 
 
 BACKENDS = ["embedded", "neo4j"]
@@ -310,23 +329,16 @@ def make_query_command(query: Any) -> click.Command:
         from kg.core.formatting import render
 
         values = {name.replace("_", "-"): value for name, value in given.items()}
+        store = None
         try:
             if backend == "embedded":
-                rows = run(query, load_store(data), values)
+                store = load_store(data)
+                rows = run(query, store, values)
             else:  # pragma: no cover - other backends register themselves in BACKENDS
                 rows = run_on_backend(backend, query, data, values, allow_partial)
         except QueryError as exc:
             raise UsageProblem(str(exc)) from None
-        params = effective_parameters(query, values)
-        if fmt == "table":
-            shown = ", ".join(f"{k}: {v}" for k, v in params.items() if v is not None)
-            click.echo(query.title + (f" ({shown})" if shown else "") + "\n")
-        columns = query.table if fmt == "table" else query.columns
-        click.echo(render(rows, columns, fmt, headers=query.headers,
-                          extra={"query": query.name, "title": query.title,
-                                 "parameters": params}), nl=False)
-        if fmt == "table":
-            click.echo(f"\n{len(rows)} row(s). Full text: --format json or markdown.")
+        print_answer(query, rows, effective_parameters(query, values), fmt, store or data)
 
     params: list[click.Parameter] = []
     for name, param in query.parameters.items():
@@ -343,6 +355,38 @@ def make_query_command(query: Any) -> click.Command:
     for decorate in (backend_option, format_option, data_option):
         decorate(command)
     return command
+
+
+def print_answer(query: Any, rows: list[dict[str, Any]], params: dict[str, Any], fmt: str,
+                 store_or_data: Any, extra: dict[str, Any] | None = None) -> None:
+    """A canned query's answer: its title, the table and its key; or the other formats."""
+    from kg.core.formatting import render
+
+    payload = {"query": query.name, "title": query.title, "parameters": params, **(extra or {})}
+    if fmt != "table":
+        click.echo(render(rows, query.columns, fmt, extra=payload), nl=False)
+        return
+    from kg.ask.cite import source_names
+    from kg.core.markup import plain
+
+    from kg.ask.queries import entity_slugs, with_symbols
+
+    local = hasattr(store_or_data, "query")
+    names = source_names(store_or_data) if local else {}
+    ids = set(entity_slugs(store_or_data, [])) if local else None
+    shown = ", ".join(f"{k}: {v}" for k, v in params.items() if v is not None)
+    click.echo(query.title + (f" ({shown})" if shown else "") + "\n")
+    if rows:
+        click.echo(render(with_symbols(query, rows), query.table, fmt, headers=query.headers,
+                          width=table_width(), sources=names, ids=ids), nl=False)
+    else:
+        click.echo("No rows: the sources say nothing that answers this.")
+    if query.key:
+        import textwrap
+
+        click.echo("\n" + textwrap.fill("Key: " + plain(query.key), width=table_width(),
+                                         break_on_hyphens=False))
+    click.echo(f"\n{len(rows)} row(s). Every column: --format json, csv or markdown.")
 
 
 def run_on_backend(backend: str, query: Any, data: Path | None,
@@ -436,7 +480,7 @@ def sparql(data: Path | None, fmt: str, timeout: float, limit: int, query_text: 
         raise UsageProblem(f"invalid SPARQL: {exc}") from None
     except (QueryTimeout, QueryFailed) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(render(result.rows, result.columns, fmt), nl=False)
+    click.echo(render(result.rows, result.columns, fmt, width=table_width()), nl=False)
     if result.truncated:
         click.echo(f"mhkg: the result was cut at {limit:,} rows: --limit N to read more",
                    err=True)
@@ -552,30 +596,156 @@ def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True,
               help="Most results to show.")
 @click.option("--type", "types", multiple=True, metavar="TYPE",
-              help="Only entities of this type (Strategy, Person, Organisation, ...); repeatable.")
+              help="Only entities of this type (Strategy, Person, Organisation, actor, "
+                   "factor, ...); repeatable.")
+@click.option("--voice", "voices", multiple=True, metavar="VOICE",
+              help="Only matches in quotes of this voice (authors, participants, participant, "
+                   "cited); repeatable.")
 @click.argument("text", nargs=-1, required=True)
 def search(data: Path | None, fmt: str, limit: int, types: tuple[str, ...],
-           text: tuple[str, ...]) -> None:
-    """Find entities by name, alias, id or the words of a quote, best match first.
+           voices: tuple[str, ...], text: tuple[str, ...]) -> None:
+    """Find entities by their names, descriptions, notes and the quotes about them, best
+    match first.
 
-    Matching is plain text (no patterns), ignoring case, accents and quote marks.
+    Words are matched by their stems (evaluate, evaluated, evaluation), an unknown word is
+    completed (evalu) or corrected (Bradly), and synonyms are searched too (funding, money;
+    NSF, National Service Framework). A name or alias outranks a description, which
+    outranks a quote. Each hit shows where it matched, with the matched words «marked».
+    Nothing found: the closest names and questions, and exit status 1.
 
     \b
     Example:
       mhkg search Appleby
-      mhkg search NSF-MH
-      mhkg search "tide of money"
+      mhkg search "no extra funding"
+      mhkg search evaluated --type Strategy
+      mhkg search "tide of money" --voice participants
     """
+    from kg.ask.queries import all_queries
     from kg.ask.search import search as find
+    from kg.ask.search import suggest
+    from kg.ask.search_index import index_for
+    from kg.ask.search_terms import synonym_groups
     from kg.core.formatting import render
 
+    folder = resolve_data(data)
+    index = valid_or_exit(lambda: index_for(folder))
+    words = " ".join(text)
     try:
-        results = find(load_store(data), " ".join(text), limit=limit, types=list(types) or None)
+        found = find(index, words, limit=limit, types=list(types) or None,
+                     voices=list(voices) or None, groups=synonym_groups(folder))
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
-    click.echo(render(results, ["id", "type", "label", "matched", "snippet"], fmt), nl=False)
-    if fmt == "table" and not results:
-        click.echo("nothing found.", err=True)
+    if not found.hits:
+        hints = suggest(index, words, all_queries())
+        if fmt == "json":
+            click.echo(render([], SEARCH_COLUMNS, fmt, extra={
+                "query": words, "plan": found.plan.as_json(), "suggestions": hints}), nl=False)
+        click.echo(nothing_found(words, found.plan.unknown, hints), err=True, nl=False)
+        sys.exit(1)
+    if fmt == "table":
+        for note in found.notes:
+            click.echo(f"({note})")
+        from kg.ask.search_index import sources_of
+        from kg.core.formatting import hit_list
+
+        click.echo(hit_list(found.hits, table_width(), sources_of(index)), nl=False)
+        more = f" of {found.total}" if found.total > len(found.hits) else ""
+        click.echo(f"\n{len(found.hits)}{more} result(s). `mhkg show ID` for one; "
+                   "--format json for scores and sources.")
+        return
+    columns = SEARCH_COLUMNS if fmt == "json" else [c for c in SEARCH_COLUMNS
+                                                    if c not in ("marked", "words")]
+    click.echo(render(found.hits, columns, fmt, extra={
+        "query": words, "plan": found.plan.as_json(), "total": found.total}), nl=False)
+
+
+@cli.command()
+@data_option
+@format_option
+@click.argument("question", nargs=-1, required=True)
+def ask(data: Path | None, fmt: str, question: tuple[str, ...]) -> None:
+    """Ask a question in plain words: it is matched to a canned query, which answers.
+
+    mhkg says which query it ran and with which parameters, so you can run it yourself
+    (`mhkg query NAME --PARAM VALUE`). Names may be abbreviated or misspelt ("the NSF",
+    "Bradly"). When no canned question fits, it says so and shows the closest questions and
+    what a search finds; it never answers from anything but a canned query.
+
+    \b
+    Example:
+      mhkg ask "which strategies lacked implementation support?"
+      mhkg ask who led the NSF
+      mhkg ask funding for IAPT --format json
+    """
+    from kg.ask.phrases import keep_rows, name_resolver, understand
+    from kg.ask.queries import QueryError, all_queries, effective_parameters, run
+    from kg.ask.search_index import index_for
+    from kg.ask.search_terms import synonym_groups
+
+    folder = resolve_data(data)
+    index = valid_or_exit(lambda: index_for(folder))
+    groups = synonym_groups(folder)
+    text = " ".join(question)
+    queries = all_queries()
+    match = understand(text, queries, name_resolver(index, groups))
+    if match is None:
+        click.echo(cannot_answer(text, index, groups, queries), err=True, nl=False)
+        sys.exit(1)
+    query = next(q for q in queries if q.name == match.query)
+    store = load_store(folder)
+    try:
+        rows = keep_rows(run(query, store, match.parameters), match.rows)
+    except QueryError as exc:
+        raise UsageProblem(str(exc)) from None
+    params = effective_parameters(query, match.parameters)
+    command = "mhkg query " + query.name + "".join(
+        f" --{k} {v}" for k, v in match.parameters.items())
+    if fmt == "table":
+        rows_note = "".join(f", the rows for {column} {value}"
+                            for column, value in match.rows.items())
+        click.echo(f"Ran `{command}`{rows_note} (it fits \"{match.phrase}\").\n")
+    print_answer(query, rows, params, fmt, store,
+                 extra={"asked": text, "phrase": match.phrase, "rows_for": match.rows,
+                        "command": command})
+
+
+def cannot_answer(text: str, index: Any, groups: list[list[str]], queries: list[Any]) -> str:
+    """No phrase fits: the closest canned questions and what a search finds."""
+    from kg.ask.search import search as find
+    from kg.ask.search import suggest
+
+    lines = [f"no canned question fits {text!r}."]
+    hints = suggest(index, text, queries)
+    if hints["queries"]:
+        lines.append("Closest questions: " + "; ".join(
+            f"mhkg query {q['query']} ({q['title']})" for q in hints["queries"]))
+    try:
+        hits = find(index, text, limit=5, groups=groups).hits
+    except ValueError:
+        hits = []
+    if hits:
+        lines.append("A search finds: " + "; ".join(f"{h['label']} ({h['id']})" for h in hits))
+    lines.append("`mhkg queries` lists every question; `mhkg search WORDS` finds entities.")
+    return "\n".join(lines) + "\n"
+
+
+SEARCH_COLUMNS = ["id", "type", "label", "matched", "snippet", "marked", "words", "covers",
+                  "score", "locator", "source", "voice", "iri"]
+
+
+def nothing_found(words: str, unknown: list[str], hints: dict[str, Any]) -> str:
+    """What to say when a search finds nothing: the closest names, the questions."""
+    lines = [f"nothing found for {words!r}"
+             + (f" (no entity holds {', '.join(repr(w) for w in unknown)})" if unknown else "")
+             + "."]
+    if hints["names"]:
+        lines.append("Closest names: " + "; ".join(
+            f"{n['label']} (mhkg show {n['id']})" for n in hints["names"]))
+    if hints["queries"]:
+        lines.append("Questions that use these words: " + "; ".join(
+            f"mhkg query {q['query']} ({q['title']})" for q in hints["queries"]))
+    lines.append("Try fewer or other words, or `mhkg queries` for the canned questions.")
+    return "\n".join(lines) + "\n"
 
 
 class ServerProblem(click.ClickException):
@@ -712,7 +882,7 @@ def neo4j_status(data: Path | None, uri: str | None, user: str | None, database:
     with Neo4jFailures(), neo4j_driver(uri, user, database) as (driver, config):
         found = status(driver, database=config.database)
     rows, reason = compare(found, graph)
-    click.echo(render(rows, ["kind", "name", "neo4j", "local", "same"], fmt,
+    click.echo(render(rows, ["kind", "name", "neo4j", "local", "same"], fmt, width=table_width(),
                       extra={"neo4j": config.where, "matches": reason is None,
                              "reason": reason}), nl=False)
     if fmt != "json":
@@ -792,7 +962,7 @@ def cypher(uri: str | None, user: str | None, database: str | None, fmt: str,
             raise UsageProblem(str(exc)) from None
         except CypherFailed as exc:
             raise click.ClickException(str(exc)) from None
-    click.echo(render(rows, columns, fmt), nl=False)
+    click.echo(render(rows, columns, fmt, width=table_width()), nl=False)
 
 
 @cli.group("analyse")
@@ -860,7 +1030,7 @@ def analyse_patterns(data: Path | None, fmt: str, conditions: str | None, mixed:
         raise UsageProblem(str(exc)) from None
     if fmt == "csv" or (table and fmt != "json"):
         columns, rows = table_rows(report, table or "truth-table")
-        click.echo(render(rows, columns, fmt), nl=False)
+        click.echo(render(rows, columns, fmt, width=table_width()), nl=False)
     elif fmt == "json":
         import json
 

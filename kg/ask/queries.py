@@ -20,7 +20,7 @@ from kg.core.problems import did_you_mean
 # pyoxigraph binds a substitution only when its variable is projected: every parameter
 # variable must appear in the SELECT clause (it is not shown unless listed in columns).
 QUERY_FIELDS = {"name", "title", "description", "example", "columns", "table", "headers",
-                "parameters", "sparql", "cypher", "collect"}
+                "parameters", "sparql", "cypher", "collect", "key", "phrases", "symbols"}
 COLLECT_FIELDS = {"into", "by", "items"}
 PARAMETER_FIELDS = {"description", "default", "kind", "types", "allowed", "required"}
 
@@ -56,6 +56,11 @@ class CannedQuery:
     # One row per group: rows sharing the ``by`` columns become one, which keeps the first
     # row's values and lists every row's ``items`` under ``into`` (in the query's order).
     collect: dict[str, Any] | None = None
+    key: str = ""  # printed under the table: what its numbers and symbols mean
+    # Questions in plain words this query answers, with {parameter} slots (`mhkg ask`).
+    phrases: list[Any] = field(default_factory=list)  # str, or {say: str, rows: slot}
+    # Shorter values for a narrow table (column -> value -> symbol), explained in the key.
+    symbols: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def fetched(self) -> list[str]:
@@ -103,11 +108,45 @@ def load_query(name: str, directory: Path | None = None) -> CannedQuery:
                        columns=list(raw["columns"]), parameters=parameters,
                        sparql=raw["sparql"], cypher=raw.get("cypher"), path=path,
                        headers={str(k): str(v) for k, v in (raw.get("headers") or {}).items()},
-                       table=list(raw.get("table") or raw["columns"]), collect=collect)
+                       table=list(raw.get("table") or raw["columns"]), collect=collect,
+                       key=" ".join(str(raw.get("key") or "").split()),
+                       phrases=_phrases(path, raw.get("phrases")),
+                       symbols={str(c): {str(k): str(v) for k, v in m.items()}
+                                for c, m in (raw.get("symbols") or {}).items()})
+
+
+def _phrases(path: Path, raw: Any) -> list[Any]:
+    out: list[Any] = []
+    for entry in raw or []:
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, dict) and isinstance(entry.get("say"), str) and (
+                set(entry) <= {"say", "rows"}):
+            out.append({"say": entry["say"], "rows": entry.get("rows")})
+        else:
+            raise ValueError(f"{path}: a phrase is a string or {{say: ..., rows: SLOT}}, "
+                             f"not {entry!r}")
+    return out
 
 
 def all_queries(directory: Path | None = None) -> list[CannedQuery]:
     return [load_query(n, directory) for n in query_names(directory)]
+
+
+def with_symbols(query: CannedQuery, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with the query's table symbols in place of long values (" ≠ " kept between
+    values sources disagree on)."""
+    if not query.symbols:
+        return rows
+    out = []
+    for row in rows:
+        row = dict(row)
+        for column, table in query.symbols.items():
+            value = row.get(column)
+            if isinstance(value, str) and value:
+                row[column] = " ≠ ".join(table.get(v, v) for v in value.split(" ≠ "))
+        out.append(row)
+    return out
 
 
 def entity_slugs(store: Any, types: list[str]) -> dict[str, str]:

@@ -1,111 +1,155 @@
-"""Finding entities by name, alias, id or the words of their evidence.
+"""Ranked search over every entity's names, texts and the quotes about it.
 
-``search(store, text)`` reads a candidate index from the store in two SPARQL
-queries (names and quotes; nothing of the user's text goes into a query) and
-ranks it in Python with plain substring matching: no regular expressions, so a
-hostile pattern is just a string that matches nothing. Matching ignores case,
-accents, typographic quote marks and dashes, and runs of whitespace.
+``search(index, text)`` turns the text into a plan (:mod:`kg.ask.search_terms`: words,
+stop words, synonyms, completions and corrections), asks the FTS5 index
+(:mod:`kg.ask.search_index`) for the documents holding any of its terms, scores each
+document by FTS5's BM25 times its field's weight (a label counts ten times a quote), and
+keeps each entity's best document. Documents are ranked by: an exact match of the whole
+query with a label, alias or id first; then how many of the query's concepts (its words,
+each with its synonyms, completions or corrections) the document holds; then the weighted
+score. Ties go by type (strategies first), then label.
 
-Ranking (``score``): an exact match of an id, label or alias (100) beats a
-prefix (80), a whole word (60), a substring of a label or alias (40) and words
-found in a quote (20); a quote hit returns the entity the evidence is about (the
-subject of the claim, the assessed strategy, the owner of the funding, outcome
-or lesson). Ties go by type (strategies first), then label. Each result is
-``{"id", "type", "label", "matched": "label|alias|id|quote", "snippet", "score", "iri"}``.
+The query reaches SQLite only as a bound parameter (``MATCH ?``), built from words of
+letters and digits, each quoted: nothing the user types is FTS5 syntax.
+
+Each hit says why it matched: the field, the snippet with the matched words marked, and for
+a quote its locator, source and voice. Nothing found gives suggestions instead
+(:func:`suggest`).
 """
 
 from __future__ import annotations
 
-import unicodedata
+import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg import ONTOLOGY_NS
-from kg.ask.queries import PREFIXES
+from kg.ask.search_index import FIELDS, WEIGHTS
+from kg.ask.search_terms import Plan, fold, plan, query_words
 from kg.core.problems import did_you_mean
 from kg.data import schema
-from kg.data.sources import normalise
 
-COLUMNS = ("score", "id", "type", "label", "matched", "snippet")  # for a table or csv
-SCORES = {"exact": 100, "prefix": 80, "word": 60, "substring": 40, "quote": 20}
-TYPE_ORDER = ["Strategy", "SuccessFactor", "Person", "Role", "Organisation", "Recommendation",
-              "Comparator", "Source", "Framework", "FrameworkElement"]
+__all__ = ["COLUMNS", "Found", "fold", "search", "suggest", "wanted_types"]
+
+COLUMNS = ("id", "type", "label", "matched", "snippet")  # the table's columns
 TYPE_GROUPS = {"actor": {"Person", "Organisation", "Role"}, "factor": {"SuccessFactor"},
                "comparator": {"Comparator"}, "element": {"FrameworkElement"}}
-SNIPPET_CONTEXT = 60  # characters of a quote shown either side of the hit
-_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-",
-                         "−": "-", "\u00ad": None})
-
-Q_NAMES = """SELECT ?e ?slug ?type ?label ?alias WHERE {
-  ?e mhkg:slug ?slug ; a ?type ; rdfs:label ?label .
-  OPTIONAL { ?e skos:altLabel ?alias } }"""
-# Quotes about each entity. An ASCII quote folds to its lower case, so SPARQL can test it
-# against the folded needle (bound as a literal, never pasted in); a quote with any other
-# character (‘’–£é…) is kept for Python to fold and test.
-Q_QUOTES = """SELECT DISTINCT ?needle ?e ?quote WHERE {
-  { ?node rdf:subject ?e } UNION { ?node mhkg:assesses ?e }
-  UNION { ?e mhkg:hasFunding ?node } UNION { ?e mhkg:hasOutcome ?node }
-  UNION { ?e mhkg:hasLesson ?node }
-  ?node mhkg:hasEvidence ?ev . ?ev mhkg:quote ?quote .
-  FILTER(CONTAINS(LCASE(?quote), ?needle) || REGEX(?quote, "[^ -~]")) }"""
-
-
-def fold(text: str) -> str:
-    """Text for matching: quote marks and dashes made plain, accents dropped, casefolded."""
-    if text.isascii():  # the common case, and the fast one
-        return " ".join(text.split()).lower()
-    text = normalise(text).translate(_DASHES)
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
-    return text.casefold()
+VOICES = ("authors", "participants", "participant", "cited")
+MARK = ("«", "»")  # around the matched words of a snippet
+SNIPPET_TOKENS = 24
 
 
 @dataclass
-class Entity:
-    iri: str
-    slug: str
-    type: str
-    label: str
-    aliases: list[str] = field(default_factory=list)
+class Found:
+    """The hits (best first) and the plan that found them."""
+
+    hits: list[dict[str, Any]]
+    plan: Plan
+    total: int = 0  # entities matched before the limit
+    notes: list[str] = field(default_factory=list)
 
 
-@dataclass(order=True)
-class Hit:
-    score: int
-    field: str
-    text: str
-
-
-def search(store: Any, text: str, limit: int = 20,
-           types: list[str] | None = None) -> list[dict[str, Any]]:
+def search(index: sqlite3.Connection, text: str, limit: int = 20,
+           types: list[str] | None = None, voices: list[str] | None = None,
+           groups: list[list[str]] | None = None) -> Found:
     """Entities matching ``text``, best first (see the module docstring).
 
-    ``types`` restricts the results to entity types (class names such as ``Strategy``,
-    or ``actor``/``factor``); an empty query or an unknown type raises ValueError.
-    """
-    needle = fold(text or "")
-    if not needle:
+    ``types`` keeps entities of those types (class names such as ``Strategy``, or
+    ``actor``/``factor``); ``voices`` keeps quote matches in those voices. An empty query,
+    an unknown type or voice raises ValueError."""
+    if not query_words(text or ""):
         raise ValueError("nothing to search for: give a name, an id or words from a quote, "
                          "e.g. `mhkg search Appleby`")
     if int(limit) < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     wanted = wanted_types(types)
-    entities = {iri: entity for iri, entity in _names(store).items()
-                if wanted is None or entity.type in wanted}
-    found = [(hit, entity) for entity in entities.values()
-             if (hit := name_hit(needle, entity)) is not None]
-    if len(found) < int(limit):  # quote hits rank last: only needed to fill the list
-        named = {entity.iri for _, entity in found}
-        for iri, quotes in _quotes(store, needle).items():
-            entity = entities.get(iri)
-            if entity is not None and iri not in named:
-                hit = quote_hit(needle, quotes)
-                if hit is not None:
-                    found.append((hit, entity))
-    found.sort(key=lambda pair: (-pair[0].score, _type_rank(pair[1].type),
-                                 pair[1].label.casefold(), pair[1].slug))
-    return [_result(needle, hit, entity) for hit, entity in found[: int(limit)]]
+    voice_set = wanted_voices(voices)
+    terms = Terms(index)
+    found_plan = plan(text, groups or [], terms.known, terms.completions, terms.corrections)
+    if not found_plan.terms:
+        return Found([], found_plan)
+    covered: dict[int, int] = {}  # document rowid -> how many concepts it holds
+    for concept in found_plan.concepts:
+        for (rowid,) in index.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
+                                      (_match(concept),)):
+            covered[rowid] = covered.get(rowid, 0) + 1
+    rows = index.execute(
+        "SELECT d.entity, d.field, d.text, d.locator, d.source, d.voice, bm25(docs), "
+        f"snippet(docs, 0, char(2), char(3), '…', {SNIPPET_TOKENS}), e.type, e.label, "
+        "e.iri, e.aliases, e.rank, d.rowid FROM docs AS d "
+        "JOIN entities AS e ON e.slug = d.entity WHERE docs MATCH ?",
+        (_match(found_plan.terms),)).fetchall()
+    exact = fold(" ".join(text.split()))
+    best: dict[str, tuple[tuple[float, int, float], tuple[Any, ...]]] = {}
+    for row in rows:
+        slug, kind, _, _, _, voice, bm25, _, type_name = row[:9]
+        if wanted is not None and type_name not in wanted:
+            continue
+        if voice_set is not None and (kind != "quote" or voice not in voice_set):
+            continue
+        same = kind in ("label", "alias", "id") and _same(exact, row[2], kind)
+        key = (float(same), covered.get(row[13], 0), round(-bm25 * WEIGHTS[kind], 6))
+        held = best.get(slug)
+        if held is None or key > held[0]:
+            best[slug] = (key, row)
+    ranked = sorted(best.values(), key=lambda item: (
+        tuple(-k for k in item[0]), item[1][12], item[1][9].casefold(), item[1][0]))
+    hits = [_hit(key, len(found_plan.concepts), row) for key, row in ranked[: int(limit)]]
+    return Found(hits, found_plan, total=len(best), notes=found_plan.notes())
+
+
+class Terms:
+    """What the plan asks of the index: known words, completions, corrections."""
+
+    def __init__(self, index: sqlite3.Connection) -> None:
+        self.index = index
+        self._vocabulary: list[str] | None = None
+
+    def known(self, word: str) -> bool:
+        if self.index.execute("SELECT 1 FROM words WHERE word = ?", (word,)).fetchone():
+            return True
+        return self.index.execute("SELECT 1 FROM docs WHERE docs MATCH ? LIMIT 1",
+                                  (f'"{word}"',)).fetchone() is not None
+
+    def completions(self, prefix: str) -> list[str]:
+        rows = self.index.execute(
+            "SELECT word FROM words WHERE word > ? AND word < ? ORDER BY length(word), word "
+            "LIMIT 50", (prefix, prefix + "\U0010ffff")).fetchall()
+        return [word for (word,) in rows]
+
+    def corrections(self, word: str, edits: int) -> list[str]:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        if self._vocabulary is None:
+            self._vocabulary = [w for (w,) in self.index.execute("SELECT word FROM words")]
+        close = process.extract(word, self._vocabulary, scorer=Levenshtein.distance,
+                                score_cutoff=edits, limit=None)
+        return [choice for choice, _, _ in sorted(close, key=lambda c: (c[1], c[0]))]
+
+
+def _same(exact: str, text: str, kind: str) -> bool:
+    folded = fold(text)
+    return folded == exact or (kind == "id" and folded == exact.replace("-", " "))
+
+
+def _match(terms: list[str]) -> str:
+    """An FTS5 query: the terms (letters and digits only), each quoted, joined by OR."""
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def _hit(key: tuple[float, int, float], concepts: int, row: tuple[Any, ...]) -> dict[str, Any]:
+    slug, kind, text, locator, source, voice, _, marked, type_name, label, iri = row[:11]
+    plain = marked.replace("\x02", "").replace("\x03", "")
+    matched_words = sorted({fold(part.split("\x03", 1)[0]) for part in marked.split("\x02")[1:]})
+    hit: dict[str, Any] = {
+        "id": slug, "type": type_name, "label": label, "matched": kind,
+        "snippet": plain, "marked": marked.replace("\x02", MARK[0]).replace("\x03", MARK[1]),
+        "words": matched_words, "exact": bool(key[0]), "covers": f"{key[1]}/{concepts}",
+        "score": round(key[2], 3), "iri": iri}
+    if kind == "quote":
+        hit.update(locator=locator, source=source, voice=voice)
+    return hit
 
 
 def wanted_types(types: list[str] | None) -> set[str] | None:
@@ -126,134 +170,44 @@ def wanted_types(types: list[str] | None) -> set[str] | None:
     return wanted
 
 
-def _names(store: Any) -> dict[str, Entity]:
-    """Every entity with its label and aliases."""
-    entities: dict[str, Entity] = {}
-    for row in store.query(Q_NAMES, prefixes=PREFIXES):
-        kind = row["type"].value
-        if not kind.startswith(ONTOLOGY_NS):
-            continue
-        iri = row["e"].value
-        entity = entities.get(iri)
-        if entity is None:
-            entity = entities[iri] = Entity(iri, row["slug"].value, kind[len(ONTOLOGY_NS):],
-                                            row["label"].value)
-        alias = row["alias"]
-        if alias is not None and alias.value not in entity.aliases:
-            entity.aliases.append(alias.value)
-    return entities
+def wanted_voices(voices: list[str] | None) -> set[str] | None:
+    """The requested voices (None: all); ValueError for an unknown one."""
+    if not voices:
+        return None
+    chosen = {v.strip().lower() for v in voices}
+    for voice in chosen:
+        if voice not in VOICES:
+            raise ValueError(f"unknown voice {voice!r}{did_you_mean(voice, set(VOICES))}; "
+                             f"voices: {', '.join(VOICES)}")
+    return chosen
 
 
-def _quotes(store: Any, needle: str) -> dict[str, list[str]]:
-    """Entity IRI -> quotes about it that may contain ``needle`` (to be checked)."""
-    import pyoxigraph as ox
+def suggest(index: sqlite3.Connection, text: str, queries: list[Any] | None = None,
+            limit: int = 5) -> dict[str, Any]:
+    """When nothing is found: the closest names (labels and aliases, by fuzzy ratio) and
+    the canned questions whose title, description or phrases share a word with ``text``."""
+    from rapidfuzz import fuzz, process
 
-    quotes: dict[str, list[str]] = {}
-    bound = {ox.Variable("needle"): ox.Literal(needle)}
-    for row in store.query(Q_QUOTES, prefixes=PREFIXES, substitutions=bound):
-        quotes.setdefault(row["e"].value, []).append(row["quote"].value)
-    return quotes
-
-
-def name_hit(needle: str, entity: Entity) -> Hit | None:
-    """The best match of the (folded) needle with the entity's label, aliases or id."""
-    names = [("label", entity.label), *(("alias", a) for a in entity.aliases),
-             ("id", entity.slug)]
-    best: Hit | None = None
-    for where, name in names:
-        tier = name_tier(needle, name, allow_substring=where != "id")
-        if where == "id" and tier is None:
-            tier = name_tier(needle, name.replace("-", " "), allow_substring=False)
-        if tier is not None and (best is None or SCORES[tier] > best.score):
-            best = Hit(SCORES[tier], where, name)
-    return best
-
-
-def quote_hit(needle: str, quotes: list[str]) -> Hit | None:
-    """The first quote (in sorted order) containing the needle."""
-    for quote in sorted(quotes):
-        if needle in fold(quote):
-            return Hit(SCORES["quote"], "quote", quote)
-    return None
+    names: dict[str, tuple[str, str]] = {}
+    for slug, label, aliases in index.execute("SELECT slug, label, aliases FROM entities "
+                                              "ORDER BY rank, label, slug"):
+        for name in [label, *json.loads(aliases)]:
+            names.setdefault(name, (slug, label))
+    close = process.extract(" ".join(text.split()), list(names), scorer=fuzz.WRatio,
+                            processor=fold, limit=limit, score_cutoff=60)
+    picked: list[dict[str, str]] = []
+    for name, _, _ in close:
+        slug, label = names[name]
+        if all(p["id"] != slug for p in picked):
+            picked.append({"id": slug, "label": label})
+    wanted = set(query_words(text))
+    asked = []
+    for query in queries or []:
+        said = " ".join([query.title, query.description, *(
+            p if isinstance(p, str) else p["say"] for p in getattr(query, "phrases", []))])
+        if wanted & set(query_words(said)):
+            asked.append({"query": query.name, "title": query.title})
+    return {"names": picked, "queries": asked[:limit]}
 
 
-def name_tier(needle: str, name: str, allow_substring: bool = True) -> str | None:
-    """How ``name`` matches: exact, prefix, word or substring (None: not at all)."""
-    hay = fold(name)
-    if hay == needle:
-        return "exact"
-    if hay.startswith(needle):
-        return "prefix"
-    if has_word(hay, needle):
-        return "word"
-    if allow_substring and needle in hay:
-        return "substring"
-    return None
-
-
-def has_word(hay: str, needle: str) -> bool:
-    """Whether ``needle`` occurs in ``hay`` with no letter or digit either side of it."""
-    start = hay.find(needle)
-    while start >= 0:
-        end = start + len(needle)
-        before = start == 0 or not hay[start - 1].isalnum()
-        after = end == len(hay) or not hay[end].isalnum()
-        if before and after:
-            return True
-        start = hay.find(needle, start + 1)
-    return False
-
-
-def _type_rank(kind: str) -> int:
-    return TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)
-
-
-def _result(needle: str, hit: Hit, entity: Entity) -> dict[str, Any]:
-    snippet = snippet_of(hit.text, needle) if hit.field == "quote" else hit.text
-    return {"id": entity.slug, "type": entity.type, "label": entity.label, "matched": hit.field,
-            "snippet": snippet, "score": hit.score, "iri": entity.iri}
-
-
-def snippet_of(text: str, needle: str, context: int = SNIPPET_CONTEXT) -> str:
-    """The part of ``text`` around the first match of ``needle``, with … where it was cut."""
-    folded, origin = _fold_with_map(text)
-    at = folded.find(needle)
-    if at < 0:
-        return text if len(text) <= 2 * context else text[: 2 * context] + "…"
-    start = origin[at]
-    end = origin[at + len(needle) - 1] + 1
-    left, right = max(0, start - context), min(len(text), end + context)
-    left = _word_start(text, left)
-    right = _word_end(text, right)
-    return (("…" if left > 0 else "") + " ".join(text[left:right].split())
-            + ("…" if right < len(text) else ""))
-
-
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """``fold`` applied character by character, with each folded character's source index."""
-    out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        piece = " " if char.isspace() else fold(char)
-        if piece == " " and out and out[-1] == " ":
-            continue
-        for folded in piece:
-            out.append(folded)
-            origin.append(index)
-    joined = "".join(out)
-    stripped = joined.lstrip()
-    return stripped, origin[len(joined) - len(stripped):]
-
-
-def _word_start(text: str, at: int) -> int:
-    if at == 0:
-        return 0
-    space = text.rfind(" ", 0, at)
-    return space + 1 if space >= 0 and at - space < 15 else at
-
-
-def _word_end(text: str, at: int) -> int:
-    if at >= len(text):
-        return len(text)
-    space = text.find(" ", at)
-    return space if 0 <= space - at < 15 else at
+assert set(WEIGHTS) == set(FIELDS)

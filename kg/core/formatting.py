@@ -1,8 +1,8 @@
 """Rendering rows as a table, JSON, CSV or Markdown.
 
 Rows are dicts; ``columns`` names the keys to show, in order. Tables fit the
-terminal width (80 columns by default) and mark truncated cells with an
-ellipsis; the other formats are never truncated. JSON is the documented,
+terminal's width (80 columns when not writing to a terminal, or ``--width``):
+long text wraps inside its cell, and ids and short values are never cut. JSON is the documented,
 stable form: ``{"columns": [...], "rows": [...]}`` plus anything in ``extra``.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv", "markdown")
-ELLIPSIS = "…"
 
 
 def cell(value: Any) -> str:
@@ -35,8 +35,13 @@ def cell(value: Any) -> str:
 
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "table", *,
            width: int = 80, extra: dict[str, Any] | None = None,
-           headers: dict[str, str] | None = None) -> str:
-    """Render rows; ``headers`` gives shorter column headings for table and markdown."""
+           headers: dict[str, str] | None = None, sources: dict[str, str] | None = None,
+           ids: set[str] | None = None) -> str:
+    """Render rows; ``headers`` gives shorter column headings for table and markdown.
+
+    In a table (only), a ``quote`` cell of a row that names its ``source`` is followed by
+    whose words they are (``sources``: source id -> its name, see :mod:`kg.ask.cite`), and
+    an ``amount`` is written with its ``currency``."""
     titles = [(headers or {}).get(c, c) for c in columns]
     if fmt == "json":
         payload: dict[str, Any] = {"columns": list(columns), "rows": list(rows)}
@@ -57,35 +62,186 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "t
         return "\n".join(lines) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    return table(rows, columns, width, titles)
+    return table([shown(row, sources) for row in rows], columns, width, titles, ids)
+
+
+def attribution(source: str, names: dict[str, str], locator: str | None = None,
+                voice: str | None = None) -> str:
+    """``— Centre for Mental Health (2016), section 'Money'; voice: participants``."""
+    line = "— " + names.get(source, source)
+    if locator:
+        line += f", section '{locator}'"
+    if voice and voice != "authors":
+        line += f"; voice: {voice}"
+    return line
+
+
+CURRENCIES = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def shown(row: dict[str, Any], sources: dict[str, str] | None) -> dict[str, Any]:
+    """The row as a table shows it: quotes attributed, amounts with their currency."""
+    out = dict(row)
+    if row.get("quote") and isinstance(row["quote"], str) and row.get("source"):
+        out["quote"] = (f"“{cell(row['quote'])}” " + attribution(
+            str(row["source"]), sources or {}, row.get("locator"), row.get("voice")))
+    amount, currency = row.get("amount"), row.get("currency")
+    if amount not in (None, "") and currency:
+        try:
+            number = float(amount)
+            text = f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+            symbol = CURRENCIES.get(str(currency))
+            out["amount"] = f"{symbol}{text}" if symbol else f"{text} {currency}"
+        except (TypeError, ValueError, OverflowError):
+            pass
+    return out
+
+
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+SHORT = 14  # a column whose every cell is at most this wide is never wrapped
+MIN_TEXT = 12  # the narrowest a wrapped text column may be
+
+
+# Columns separated by two spaces, a rule under the heading, no outer edge.
+_BOX = None
+
+
+def _box() -> Any:
+    global _BOX
+    if _BOX is None:
+        from rich.box import Box
+
+        _BOX = Box("    \n    \n ── \n    \n    \n    \n    \n    \n", ascii=False)
+    return _BOX
+
+
+def _console(buffer: io.StringIO, width: int) -> Any:
+    from rich.console import Console
+
+    return Console(file=buffer, width=max(width, 20), no_color=True, highlight=False,
+                   markup=False, emoji=False, force_terminal=False, soft_wrap=False,
+                   legacy_windows=False)
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 80,
-          titles: Sequence[str] | None = None) -> str:
+          titles: Sequence[str] | None = None, ids: set[str] | None = None) -> str:
+    """A plain-text table at most ``width`` columns wide: ids (values in ``ids``, or, when
+    not given, columns of slugs) and short values are never wrapped or cut; long text wraps
+    inside its cell (rich lays it out). Too many columns for the width: one block per row."""
+    from rich.table import Table
+
     titles = list(titles or columns)
     texts = [[cell(row.get(c)) for c in columns] for row in rows]
-    natural = [max([len(h)] + [len(t[i]) for t in texts]) for i, h in enumerate(titles)]
-    widths = fit(natural, [len(h) for h in titles], width - 2 * (len(columns) - 1))
+    natural = [max([len(t)] + [len(r[i]) for r in texts]) for i, t in enumerate(titles)]
+    fixed = [_never_wrapped([r[i] for r in texts], natural[i], ids)
+             for i in range(len(columns))]
+    gaps = 2 * (len(columns) - 1)
+    need = sum(n if f else min(n, MIN_TEXT) for n, f in zip(natural, fixed, strict=True))
+    if need + gaps > width and len(columns) > 1:
+        return records(texts, titles, width)
+    room = width - gaps - sum(n for n, f in zip(natural, fixed, strict=True) if f)
+    shares = share_out(room, {i: natural[i] for i in range(len(columns)) if not fixed[i]})
+    layout = Table(box=_box(), show_edge=False, pad_edge=False, header_style="",
+                   padding=(0, 1, 0, 0))
+    for i, title in enumerate(titles):
+        if fixed[i]:
+            layout.add_column(title, no_wrap=True, min_width=natural[i], overflow="ignore")
+        else:
+            layout.add_column(title, overflow="fold", width=shares[i])
+    for values in texts:
+        layout.add_row(*values)
+    buffer = io.StringIO()
+    _console(buffer, width).print(layout)
+    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    return "\n".join(lines).strip("\n") + "\n"
 
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(clip(v, w).ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
-    out = [line(titles), line(["-" * w for w in widths])]
-    out += [line(t) for t in texts]
+def hit_list(hits: Sequence[dict[str, Any]], width: int = 80,
+             sources: dict[str, str] | None = None) -> str:
+    """Search hits as a list: the id (whole, to paste into `mhkg show`), its type and the
+    field that matched, then the marked snippet wrapped below it, and for a quote whose
+    words they are."""
+    import textwrap
+
+    out: list[str] = []
+    for hit in hits:
+        out.append(f"{hit['id']}  {hit['type']} · {hit['matched']}")
+        text = hit.get("marked") or hit.get("snippet") or ""
+        if hit.get("matched") == "quote":
+            text = f"“{text}” " + attribution(str(hit.get("source") or ""), sources or {},
+                                              hit.get("locator"), hit.get("voice"))
+        out += textwrap.wrap(text, width=max(20, width - 4), initial_indent="    ",
+                             subsequent_indent="    ", break_on_hyphens=False)
     return "\n".join(out) + "\n"
 
 
-def fit(natural: list[int], minimum: list[int], budget: int) -> list[int]:
-    """Shrink the widest columns first until the total fits ``budget``."""
-    widths = list(natural)
-    floor = [max(4, min(m, 12)) for m in minimum]
-    while sum(widths) > budget:
-        widest = max(range(len(widths)), key=lambda i: widths[i] - floor[i])
-        if widths[widest] <= floor[widest]:
+def share_out(room: int, wanted: dict[int, int]) -> dict[int, int]:
+    """Widths for the wrapped columns: each gets what it needs when it can, and the widest
+    share what is left equally (so a short text is not wrapped to make room for a long one)."""
+    shares: dict[int, int] = {}
+    left = dict(wanted)
+    while left:
+        fair = max(MIN_TEXT, room // len(left))
+        narrow = {i: n for i, n in left.items() if n <= fair}
+        if not narrow:
+            for i in left:
+                shares[i] = max(MIN_TEXT, fair)
             break
-        widths[widest] -= 1
-    return widths
+        for i, n in narrow.items():
+            shares[i] = n
+            room -= n
+            del left[i]
+    return shares
+
+
+def records(texts: list[list[str]], titles: list[str], width: int) -> str:
+    """Rows too wide for a table, one block per row: each column's title, then its value
+    wrapped beside it (as ``psql -x`` shows them)."""
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = _console(buffer, width)
+    label = max(len(t) for t in titles)
+    for number, values in enumerate(texts, 1):
+        block = Table(box=None, show_edge=False, pad_edge=False, show_header=False,
+                      padding=(0, 2, 0, 0),
+                      title=f"-- row {number} --", title_justify="left", title_style="")
+        block.add_column(no_wrap=True, min_width=label, overflow="ignore")
+        block.add_column(overflow="fold")
+        for title, value in zip(titles, values, strict=True):
+            if value:
+                block.add_row(title, value)
+        console.print(block)
+        if number < len(texts):
+            console.print()
+    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    return "\n".join(line for line in lines).strip("\n") + "\n"
+
+
+def _never_wrapped(values: list[str], natural: int, ids: set[str] | None) -> bool:
+    """Ids and short values are kept whole on one line."""
+    if natural <= SHORT:
+        return True
+    filled = [v for v in values if v]
+    if not filled:
+        return False
+    if ids is None:
+        return all(SLUG.match(v) for v in filled)
+    return all(part in ids for v in filled for part in v.split("; "))
+
+
+def terminal_width(given: int | None = None) -> int:
+    """``given``, else the terminal's width when writing to one, else 80."""
+    import shutil
+    import sys
+
+    if given:
+        return max(20, given)
+    if sys.stdout.isatty():
+        return max(20, shutil.get_terminal_size((80, 24)).columns)
+    return 80
 
 
 def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+    """``text`` cut to ``width`` with an ellipsis (for fixed-width profile lines only)."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

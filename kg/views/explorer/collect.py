@@ -77,6 +77,9 @@ class Graph:
     polarities: dict[str, int]
     queries: list[QueryResult] = field(default_factory=list)
     network: Any = None  # the networkx projection (kg.graph.network.project)
+    # The search documents (kg.ask.search_index.documents) and source names (kg.ask.cite).
+    search: tuple[list[Any], list[dict[str, str]]] = field(default_factory=lambda: ([], []))
+    source_names: dict[str, str] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[dict[str, Any]]:
         return [self.profiles[s] for s in self.order if self.profiles[s]["type"] in types]
@@ -114,6 +117,11 @@ def collect(store: Any, network: bool = True) -> Graph:
                   evidence=_evidence_index(store), quotes_about=_quotes_about(store),
                   counts=_class_counts(store), polarities=_polarity_counts(store))
     graph.queries = [_run_query(query, store) for query in all_queries()]
+    from kg.ask.cite import source_names
+    from kg.ask.search_index import documents
+
+    graph.search = documents(store)
+    graph.source_names = source_names(store)
     if network:
         from kg.graph.network import project
 

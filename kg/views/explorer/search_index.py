@@ -1,8 +1,10 @@
-"""The in-browser search index: names, aliases, ids and quotes, folded the way `mhkg search`
-folds them, written as a script (``assets/search-index.js``) that sets
-``window.MHKG_SEARCH``. A script, not a JSON file to ``fetch()``: browsers refuse to fetch
-local files from a page opened from the file system. ``assets/search.js`` ranks the
-entries as :func:`kg.ask.search.search` does.
+"""The in-browser search: the same documents, weights, stop words and synonyms as `mhkg
+search` (:mod:`kg.ask.search_index`, :mod:`kg.ask.search_terms`) and the canned questions'
+phrases, written as a script (``assets/search-index.js``) that sets ``window.MHKG_SEARCH``.
+A script, not a JSON file to ``fetch()``: browsers refuse to fetch local files from a page
+opened from the file system. ``assets/search.js`` indexes the documents with MiniSearch
+(vendored in ``assets/vendor``) and ranks them as the command line does;
+``tests/views/test_search_parity.py`` checks both give the same top results.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kg.ask.search import SCORES, TYPE_ORDER, fold
+from kg.ask.phrases import FILLER_COST, MAX_UNSAID, MIN_SHARE, TYPO_COST, slot_types
+from kg.ask.search_index import TYPE_ORDER, WEIGHTS
+from kg.ask.search_terms import (MAX_COMPLETIONS, MAX_CORRECTIONS, MIN_PREFIX, STOP_WORDS,
+                                 synonym_groups)
 from kg.views.explorer.collect import Graph
 
 _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
@@ -27,23 +32,51 @@ def json_for_script(value: Any) -> str:
     return text
 
 
-def index(graph: Graph, type_names: dict[str, str]) -> dict[str, Any]:
-    """Entries ``{"id", "type", "label", "url", "names": [[field, text, folded]], "quotes":
-    [[quote, folded, locator, source label, source url]]}`` and the ranking constants."""
-    entries = []
-    for slug in graph.order:
-        profile = graph.profiles[slug]
-        names = [["label", profile["label"], fold(profile["label"])]]
-        names += [["alias", alias, fold(alias)] for alias in profile["aliases"]]
-        quotes = []
-        for ev in sorted(graph.quotes_about.get(slug, []), key=lambda e: e["quote"]):
-            text = " ".join(ev["quote"].split())
-            quotes.append([text, fold(text), ev["locator"], ev["source_label"],
-                           graph.urls.get(ev["source"], "")])
-        entries.append({"id": slug, "type": profile["type"], "label": profile["label"],
-                        "url": graph.urls[slug], "names": names, "quotes": quotes})
-    return {"entries": entries, "scores": SCORES, "typeOrder": TYPE_ORDER,
-            "typeNames": type_names}
+def index(graph: Graph, type_names: dict[str, str],
+          groups: list[list[str]] | None = None) -> dict[str, Any]:
+    """Documents ``[entity, field, text, locator, source, voice]``, entities ``{id: [type,
+    label, url, aliases]}``, the ranking constants, synonyms and phrases."""
+    entities, docs = graph.search
+    phrases = []
+    for result in graph.queries:
+        query = result.query
+        for entry in query.phrases:
+            text, rows = (entry, None) if isinstance(entry, str) else (entry["say"],
+                                                                        entry["rows"])
+            slots = {name: _classes(slot_types(query, name)) for name in _slots(text)}
+            phrases.append({"query": query.name, "title": query.title, "say": text,
+                            "rows": rows, "slots": slots,
+                            "url": f"query/{query.name}.html"})
+    return {
+        "docs": [[d["entity"], d["field"], d["text"], d["locator"], d["source"], d["voice"]]
+                 for d in docs],
+        "entities": {e.slug: [e.type, e.label, graph.urls.get(e.slug, ""), e.aliases]
+                     for e in entities},
+        "weights": WEIGHTS, "typeOrder": TYPE_ORDER, "typeNames": type_names,
+        "stopWords": sorted(STOP_WORDS), "synonyms": synonym_groups() if groups is None
+        else groups,
+        "limits": {"completions": MAX_COMPLETIONS, "corrections": MAX_CORRECTIONS,
+                   "prefix": MIN_PREFIX},
+        "ask": {"minShare": MIN_SHARE, "fillerCost": FILLER_COST, "typoCost": TYPO_COST,
+                "maxUnsaid": MAX_UNSAID},
+        "phrases": phrases,
+        "sources": {slug: [name, graph.urls.get(slug, "")]
+                    for slug, name in graph.source_names.items()},
+    }
+
+
+def _classes(types: list[str] | None) -> list[str] | None:
+    """The class names a slot's types stand for (``Actor``: Person, Organisation, Role)."""
+    from kg.ask.search import wanted_types
+
+    found = wanted_types(types)
+    return None if found is None else sorted(found)
+
+
+def _slots(text: str) -> list[str]:
+    from kg.ask.phrases import SLOT
+
+    return SLOT.findall(text)
 
 
 def script(graph: Graph, type_names: dict[str, str]) -> str:

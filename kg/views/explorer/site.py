@@ -34,7 +34,8 @@ NAV = [("index.html", "Home"), ("timeline.html", "Timeline"), ("factors.html", "
 MARKER = ".mhkg-explorer"
 SYMBOLS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1", "not discussed": "\u00b7",
            "sources differ": "\u2260"}
-ASSETS = ("explorer.css", "search.js")
+ASSETS = ("explorer.css", "search.js", "vendor/minisearch.js", "vendor/searchable-map.js",
+          "vendor/stemmer.js", "vendor/LICENSES.txt")
 
 
 class SiteError(Exception):

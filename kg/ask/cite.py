@@ -1,0 +1,42 @@
+"""How a source is named when its words are shown: "Centre for Mental Health (2016)",
+"Lawton-Smith, S. and McCulloch, A. (2013)". The line under a quote names the source that
+holds the words, never the entity the words are about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.ask.queries import PREFIXES
+from kg.core.formatting import attribution
+
+__all__ = ["attribution", "name_of", "source_names"]
+
+# Creators as printed (creatorName); else the entities the source names as its author.
+Q_SOURCES = """SELECT ?slug ?label ?creator ?author ?issued WHERE {
+  ?s a mhkg:Source ; mhkg:slug ?slug ; rdfs:label ?label .
+  OPTIONAL { ?s mhkg:creatorName ?creator }
+  OPTIONAL { ?s mhkg:author ?a . ?a rdfs:label ?author }
+  OPTIONAL { ?s dct:issued ?issued } }"""
+
+
+def source_names(store: Any) -> dict[str, str]:
+    """Source id -> its creators and year (its title when it names no creator)."""
+    found: dict[str, tuple[str, set[str], set[str], str]] = {}
+    for row in store.query(Q_SOURCES, prefixes=PREFIXES):
+        slug = row["slug"].value
+        label, creators, authors, year = found.get(slug, (row["label"].value, set(), set(), ""))
+        if row["creator"] is not None:
+            creators.add(row["creator"].value)
+        if row["author"] is not None:
+            authors.add(row["author"].value)
+        if row["issued"] is not None:
+            year = row["issued"].value[:4]
+        found[slug] = (label, creators, authors, year)
+    return {slug: name_of(label, sorted(creators or authors), year)
+            for slug, (label, creators, authors, year) in found.items()}
+
+
+def name_of(label: str, creators: list[str], year: str) -> str:
+    who = (" and ".join(creators) if len(creators) <= 2
+           else ", ".join(creators[:-1]) + " and " + creators[-1]) if creators else label
+    return f"{who} ({year})" if year else who

@@ -1,0 +1,198 @@
+"""The search index: the documents both search engines read, and the SQLite FTS5 index the
+command line searches.
+
+A **document** is one piece of text about one entity, with the field it comes from: its
+label, an alias, its id, its description or statement, its note, the description of its
+funding, outcomes or lessons, or a quote of evidence about it (with the quote's locator,
+source and voice). ``documents(store)`` reads them from the graph in a few SPARQL queries
+with nothing of the user's text in them. The explorer feeds the same documents to MiniSearch
+(``kg.views.explorer.search_index``).
+
+The FTS5 table holds one row per document, tokenized by ``porter unicode61
+remove_diacritics 2`` (Porter stems; case and accents folded), with a table of the raw
+folded words for completing and correcting unknown query words. Built once per compiled
+graph, in the cache beside it (written to a temporary file, then renamed); a query opens
+it read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg import ONTOLOGY_NS
+from kg.ask.queries import PREFIXES
+from kg.ask.search_terms import words
+
+INDEX_VERSION = 2  # bump when the documents or the table layout change
+INDEX_FILE = f"search-v{INDEX_VERSION}.sqlite"
+FIELDS = ("label", "alias", "id", "description", "note", "detail", "quote")
+# A match in a field counts this many times a match in a quote: a label or alias match
+# outranks a quote match. The explorer reads the same weights.
+WEIGHTS = {"label": 10.0, "alias": 8.0, "id": 6.0, "description": 3.0, "note": 2.0,
+           "detail": 2.0, "quote": 1.0}
+TYPE_ORDER = ["Strategy", "SuccessFactor", "Person", "Role", "Organisation", "Recommendation",
+              "Finding", "Comparator", "Source", "Framework", "FrameworkElement"]
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+Q_ENTITIES = """SELECT ?e ?slug ?type ?label ?alias WHERE {
+  ?e mhkg:slug ?slug ; a ?type ; rdfs:label ?label .
+  OPTIONAL { ?e skos:altLabel ?alias } }"""
+Q_TEXTS = """SELECT ?slug ?field ?text WHERE {
+  ?e mhkg:slug ?slug .
+  { ?e dct:description ?text BIND("description" AS ?field) }
+  UNION { ?e skos:definition ?text BIND("description" AS ?field) }
+  UNION { ?e mhkg:statement ?text BIND("description" AS ?field) }
+  UNION { ?e mhkg:note ?text BIND("note" AS ?field) }
+  UNION { { ?e mhkg:hasFunding ?x } UNION { ?e mhkg:hasOutcome ?x }
+          UNION { ?e mhkg:hasLesson ?x }
+          ?x dct:description ?text BIND("detail" AS ?field) }
+  FILTER(isLiteral(?text)) }"""
+# Quotes "about" an entity: the subject of the claim, the assessed strategy, the owner of
+# the funding, outcome or lesson.
+Q_QUOTES = """SELECT DISTINCT ?slug ?quote ?locator ?source ?voice WHERE {
+  { ?node rdf:subject ?e } UNION { ?node mhkg:assesses ?e }
+  UNION { ?e mhkg:hasFunding ?node } UNION { ?e mhkg:hasOutcome ?node }
+  UNION { ?e mhkg:hasLesson ?node }
+  ?e mhkg:slug ?slug .
+  ?node mhkg:hasEvidence ?ev . ?ev mhkg:quote ?quote ; mhkg:locator ?locator ;
+     dct:source ?src ; mhkg:voice ?v .
+  ?src mhkg:slug ?source . ?v skos:notation ?voice }"""
+
+
+@dataclass
+class Entity:
+    slug: str
+    iri: str
+    type: str
+    label: str
+    aliases: list[str]
+
+
+def documents(store: Any) -> tuple[list[Entity], list[dict[str, str]]]:
+    """The entities (in a stable order) and their documents (see the module docstring)."""
+    entities: dict[str, Entity] = {}
+    for row in store.query(Q_ENTITIES, prefixes=PREFIXES):
+        kind = row["type"].value
+        if not kind.startswith(ONTOLOGY_NS):
+            continue
+        slug = row["slug"].value
+        entity = entities.get(slug)
+        if entity is None:
+            entity = entities[slug] = Entity(slug, row["e"].value, kind[len(ONTOLOGY_NS):],
+                                             row["label"].value, [])
+        alias = row["alias"]
+        if alias is not None and alias.value not in entity.aliases:
+            entity.aliases.append(alias.value)
+    docs: list[dict[str, str]] = []
+    for slug in sorted(entities):
+        entity = entities[slug]
+        entity.aliases.sort()
+        docs.append(_doc(slug, "label", entity.label))
+        docs += [_doc(slug, "alias", alias) for alias in entity.aliases]
+        docs.append(_doc(slug, "id", slug.replace("-", " ")))
+    texts = sorted({(r["slug"].value, r["field"].value, " ".join(r["text"].value.split()))
+                    for r in store.query(Q_TEXTS, prefixes=PREFIXES)
+                    if r["slug"].value in entities})
+    docs += [_doc(slug, kind, text) for slug, kind, text in texts]
+    quotes = sorted({(r["slug"].value, " ".join(r["quote"].value.split()), r["locator"].value,
+                      r["source"].value, r["voice"].value)
+                     for r in store.query(Q_QUOTES, prefixes=PREFIXES)
+                     if r["slug"].value in entities})
+    docs += [_doc(slug, "quote", quote, locator, source, voice)
+             for slug, quote, locator, source, voice in quotes]
+    return [entities[s] for s in sorted(entities)], docs
+
+
+def _doc(entity: str, kind: str, text: str, locator: str = "", source: str = "",
+         voice: str = "") -> dict[str, str]:
+    return {"entity": entity, "field": kind, "text": text, "locator": locator,
+            "source": source, "voice": voice}
+
+
+SCHEMA = f"""
+CREATE VIRTUAL TABLE docs USING fts5(text, entity UNINDEXED, field UNINDEXED,
+  locator UNINDEXED, source UNINDEXED, voice UNINDEXED, tokenize='{TOKENIZER}');
+CREATE TABLE entities(slug TEXT PRIMARY KEY, iri TEXT, type TEXT, label TEXT, aliases TEXT,
+  rank INTEGER);
+CREATE TABLE words(word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE sources(slug TEXT PRIMARY KEY, name TEXT);
+"""
+
+
+def build_index(store: Any, path: Path | None = None) -> sqlite3.Connection:
+    """Build the index of ``store``'s documents: in memory, or at ``path`` (written to a
+    temporary file beside it, then renamed, so a reader never sees half an index)."""
+    import json
+    import time
+
+    started = time.perf_counter()
+    entities, docs = documents(store)
+    temp = None if path is None else path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if temp is not None:
+        temp.unlink(missing_ok=True)
+    conn = sqlite3.connect(":memory:" if temp is None else str(temp))
+    conn.executescript(SCHEMA)
+    conn.executemany("INSERT INTO docs(text, entity, field, locator, source, voice) "
+                     "VALUES (:text, :entity, :field, :locator, :source, :voice)", docs)
+    conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)",
+                     [(e.slug, e.iri, e.type, e.label, json.dumps(e.aliases), _rank(e.type))
+                      for e in entities])
+    from kg.ask.cite import source_names
+
+    conn.executemany("INSERT INTO sources VALUES (?, ?)", sorted(source_names(store).items()))
+    vocabulary = sorted({w for doc in docs for w in words(doc["text"])})
+    conn.executemany("INSERT INTO words VALUES (?)", [(w,) for w in vocabulary])
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+        ("documents", str(len(docs))), ("entities", str(len(entities))),
+        ("words", str(len(vocabulary))),
+        ("seconds", f"{time.perf_counter() - started:.3f}")])
+    conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+    conn.commit()
+    if temp is None or path is None:
+        return conn
+    conn.close()
+    os.replace(temp, path)
+    return open_index(path)
+
+
+def open_index(path: Path) -> sqlite3.Connection:
+    """An index file, opened read-only."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def index_for(data: Path) -> sqlite3.Connection:
+    """The index of the data folder's compiled graph: from the cache when built before,
+    else built (and kept in the cache when it can be written)."""
+    from kg.core.paths import cache_dir
+    from kg.graph.build import fingerprint
+    from kg.graph.store import open_store
+
+    folder = cache_dir() / fingerprint(data)
+    path = folder / INDEX_FILE
+    if path.is_file():
+        try:
+            conn = open_index(path)
+            conn.execute("SELECT value FROM meta WHERE key = 'documents'").fetchone()
+            return conn
+        except sqlite3.DatabaseError:
+            pass  # damaged: built again below
+    store = open_store(data)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return build_index(store, path)
+    except (OSError, sqlite3.OperationalError):
+        return build_index(store)  # the cache cannot be written: work in memory
+
+
+def sources_of(index: sqlite3.Connection) -> dict[str, str]:
+    """Source id -> how it is named under a quote (see kg.ask.cite)."""
+    return dict(index.execute("SELECT slug, name FROM sources"))
+
+
+def _rank(kind: str) -> int:
+    return TYPE_ORDER.index(kind) if kind in TYPE_ORDER else len(TYPE_ORDER)

@@ -1,0 +1,218 @@
+"""The words of a search, the same for ``mhkg search`` and the explorer's search box.
+
+A query goes through four steps, each done the same way by ``assets/search.js`` (the
+parity test in ``tests/views/test_search_parity.py`` runs both on the same queries):
+
+1. **Words**: the text is folded (:func:`fold`: case, accents, quote marks and dashes) and
+   split into runs of letters and digits.
+2. **Stop words** ("the", "for", "which", ...) are dropped from the query (never from the
+   indexed text, so both engines see the same document lengths).
+3. **Synonyms**: when the query holds a member of a synonym group (a word, or a phrase as
+   consecutive words), the other members' words are searched too.
+4. **Unknown words**: a word the index does not hold (neither it nor its stem) is
+   completed as a prefix (``evalu`` → evaluate, evaluated, ...), or else corrected to the
+   indexed words within a small edit distance (``Bradly`` → bradley, ``Appelby`` →
+   appleby): 1 edit for words of 4 to 6 letters, 2 for longer words.
+
+Stemming itself (Porter) is done by the engines: SQLite FTS5's ``porter`` tokenizer on the
+command line, the ``stemmer`` package in the browser (the parity test checks they agree on
+every word of the data).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.data.sources import normalise
+
+WORD = re.compile(r"[^\W_]+")
+STOP_WORDS = frozenset("""
+a about an and any are as at be been being but by can could did do does for from had has
+have how i in into is it its me my of on or our so than that the their them then there these
+they this those to was we were what when where which while who whom whose why will with would
+you your no not show me tell list give find all some there
+""".split())
+MAX_COMPLETIONS = 8  # of an unknown word taken as a prefix
+MAX_CORRECTIONS = 4  # of an unknown word taken as a typo
+MIN_PREFIX = 3  # letters before a word is completed
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-",
+                         "−": "-", "\u00ad": None})
+PACKAGE_SYNONYMS = Path(__file__).with_name("synonyms.yaml")
+DATA_SYNONYMS = "synonyms.yaml"  # at the top of a data folder
+
+
+def fold(text: str) -> str:
+    """Text for matching: quote marks and dashes made plain, accents dropped, casefolded."""
+    if text.isascii():  # the common case, and the fast one
+        return " ".join(text.split()).lower()
+    text = normalise(text).translate(_DASHES)
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of ``text``, in order."""
+    return WORD.findall(fold(text))
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query without its stop words (all of them if nothing else is left)."""
+    every = words(text)
+    content = [w for w in every if w not in STOP_WORDS]
+    return content or every
+
+
+def max_edits(word: str) -> int:
+    """How many edits a typo of ``word`` may hold."""
+    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+
+
+@dataclass
+class Plan:
+    """What a query searches for. ``concepts`` are the query's words, one list of terms
+    each (the word, or its completions or corrections, and its synonyms; a synonym phrase
+    and its words are one concept); ``terms`` all of them, each searched with its stem. A
+    document that holds more concepts ranks first."""
+
+    words: list[str]
+    concepts: list[list[str]] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)  # member -> words added
+    completed: dict[str, list[str]] = field(default_factory=dict)  # prefix -> words
+    corrected: dict[str, list[str]] = field(default_factory=dict)  # typo -> words
+    unknown: list[str] = field(default_factory=list)  # words nothing was found for
+
+    @property
+    def terms(self) -> list[str]:
+        out: list[str] = []
+        for concept in self.concepts:
+            _add(out, concept)
+        return out
+
+    def notes(self) -> list[str]:
+        """One line per rewrite, e.g. ``"Bradly" read as bradley``."""
+        out = [f"\"{k}\" also searched as {', '.join(v)}" for k, v in self.synonyms.items()]
+        out += [f"\"{k}\" completed as {', '.join(v)}" for k, v in self.completed.items()]
+        out += [f"\"{k}\" read as {', '.join(v)}" for k, v in self.corrected.items()]
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {"words": self.words, "concepts": self.concepts, "terms": self.terms,
+                "synonyms": self.synonyms, "completed": self.completed,
+                "corrected": self.corrected, "unknown": self.unknown}
+
+
+def concepts_of(found: list[str], groups: list[list[str]]
+                ) -> tuple[list[list[str]], dict[str, list[str]]]:
+    """The query's concepts before unknown words are resolved: one per word, merged where a
+    synonym group's member (a word or a phrase) is in the query, with the group's other
+    words added; and, for the reader, member -> words added."""
+    owner = list(range(len(found)))  # word index -> concept index
+    concepts: list[list[str]] = [[w] for w in found]
+    added: dict[str, list[str]] = {}
+    for group in groups:
+        members = [query_words(member) for member in group]
+        spans = [(i, len(m)) for m in members if m for i in _positions(found, m)]
+        if not spans:
+            continue
+        target = owner[spans[0][0]]
+        for start, size in spans:
+            for at in range(start, start + size):
+                source = owner[at]
+                if source != target:
+                    _add(concepts[target], concepts[source])
+                    concepts[source] = []
+                    owner = [target if o == source else o for o in owner]
+        hit = next(group[i] for i, m in enumerate(members) if m and _positions(found, m))
+        new = [w for m in members for w in m if w not in concepts[target]]
+        new = list(dict.fromkeys(new))
+        if new:
+            concepts[target].extend(new)
+            added[hit] = new
+    return [c for c in concepts if c], added
+
+
+def _positions(found: list[str], phrase: list[str]) -> list[int]:
+    size = len(phrase)
+    return [i for i in range(len(found) - size + 1) if found[i:i + size] == phrase]
+
+
+def plan(text: str, groups: list[list[str]], known: Callable[[str], bool],
+         completions: Callable[[str], list[str]],
+         corrections: Callable[[str, int], list[str]]) -> Plan:
+    """The search plan for ``text`` against an index (see the module docstring).
+
+    ``known(word)``: the index holds the word or its stem; ``completions(prefix)``: indexed
+    words that begin with it, shortest first; ``corrections(word, edits)``: indexed words at
+    most ``edits`` edits away, closest first (each list sorted the same way as search.js)."""
+    found = list(dict.fromkeys(query_words(text)))
+    result = Plan(found)
+    rough, result.synonyms = concepts_of(found, groups)
+    for concept in rough:
+        terms: list[str] = []
+        for word in concept:
+            if known(word):
+                _add(terms, [word])
+                continue
+            more = completions(word)[:MAX_COMPLETIONS] if len(word) >= MIN_PREFIX else []
+            if more:
+                result.completed[word] = more
+            elif max_edits(word):
+                more = corrections(word, max_edits(word))[:MAX_CORRECTIONS]
+                if more:
+                    result.corrected[word] = more
+            if more:
+                _add(terms, more)
+            elif word in found:
+                result.unknown.append(word)
+        if terms:
+            result.concepts.append(terms)
+    return result
+
+
+def _add(terms: list[str], new: Iterable[str]) -> None:
+    terms.extend(w for w in new if w not in terms)
+
+
+def synonym_groups(data: Path | None = None) -> list[list[str]]:
+    """The package's synonym groups, then those of ``<data>/synonyms.yaml`` if it exists."""
+    groups = _read_groups(PACKAGE_SYNONYMS)
+    if data is not None and (data / DATA_SYNONYMS).is_file():
+        groups += _read_groups(data / DATA_SYNONYMS)
+    return groups
+
+
+def _read_groups(path: Path) -> list[list[str]]:
+    import yaml
+
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    problems = group_problems(loaded.get("synonyms") if isinstance(loaded, dict) else loaded)
+    if problems:  # validation reports these with lines; here the file is skipped
+        return []
+    return [[str(member) for member in group] for group in loaded["synonyms"]]
+
+
+def group_problems(groups: Any) -> list[tuple[int | None, str]]:
+    """What is wrong with a ``synonyms:`` value: (index of the group or None, message)."""
+    if not isinstance(groups, list):
+        return [(None, "synonyms must be a list of groups, each a list of words or phrases, "
+                       "e.g. - [funding, money]")]
+    problems: list[tuple[int | None, str]] = []
+    for index, group in enumerate(groups):
+        if not isinstance(group, list) or len(group) < 2:
+            problems.append((index, "a synonym group is a list of at least two words or "
+                                    "phrases, e.g. [funding, money]"))
+            continue
+        for member in group:
+            if not isinstance(member, str) or not query_words(member):
+                problems.append((index, f"{member!r} is not a word or phrase"))
+            elif len(member) > 100:
+                problems.append((index, "a synonym is a word or a short phrase (at most 100 "
+                                        "characters)"))
+    return problems
