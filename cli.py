@@ -326,7 +326,6 @@ def make_query_command(query: Any) -> click.Command:
     def callback(data: Path | None, fmt: str, backend: str, allow_partial: bool,
                  **given: str | None) -> None:
         from kg.ask.queries import run
-        from kg.core.formatting import render
 
         values = {name.replace("_", "-"): value for name, value in given.items()}
         store = None
@@ -367,9 +366,8 @@ def print_answer(query: Any, rows: list[dict[str, Any]], params: dict[str, Any],
         click.echo(render(rows, query.columns, fmt, extra=payload), nl=False)
         return
     from kg.ask.cite import source_names
-    from kg.core.markup import plain
-
     from kg.ask.queries import entity_slugs, with_symbols
+    from kg.core.markup import plain
 
     local = hasattr(store_or_data, "query")
     names = source_names(store_or_data) if local else {}

@@ -40,11 +40,13 @@ def test_query_csv_and_markdown() -> None:
     assert markdown.splitlines()[0].startswith("| strategy | action_points |")
 
 
-def test_tables_fit_80_columns_and_mark_truncation() -> None:
+def test_tables_fit_80_columns_and_wrap_instead_of_cutting() -> None:
     result = run_mhkg("query", "lacking")
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert any(line.endswith("…") for line in lines)
+    assert not any(line.endswith("…") for line in lines)
+    assert "— Centre for Mental Health (2016), section" in " ".join(
+        " ".join(result.stdout.split()).split())
     assert "It was regarded as lacking any means of implementation" in run_mhkg(
         "query", "lacking", "--format", "markdown").stdout
 

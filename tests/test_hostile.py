@@ -277,7 +277,8 @@ C_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE"
 
 @pytest.mark.parametrize(("args", "code", "expected"), [
     (["show", "dré"], 2, "no entity with id 'dré' (did you mean 'dre'?)"),
-    (["search", "Zoë"], 0, ""),
+    (["search", "Zoë"], 1, "nothing found for 'Zoë'"),
+    (["search", "Adébowale"], 0, ""),
     (["sparql", 'SELECT ?s WHERE { ?s ?p "é" }'], 0, ""),
     (["show", "nsf-mh"], 0, "£1 billion"),
 ])

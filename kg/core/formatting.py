@@ -100,6 +100,7 @@ def shown(row: dict[str, Any], sources: dict[str, str] | None) -> dict[str, Any]
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SHORT = 14  # a column whose every cell is at most this wide is never wrapped
 MIN_TEXT = 12  # the narrowest a wrapped text column may be
+READABLE = 28  # narrower than this, a long text reads better as a block per row
 
 
 # Columns separated by two spaces, a rule under the heading, no outer edge.
@@ -141,6 +142,8 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 8
         return records(texts, titles, width)
     room = width - gaps - sum(n for n, f in zip(natural, fixed, strict=True) if f)
     shares = share_out(room, {i: natural[i] for i in range(len(columns)) if not fixed[i]})
+    if any(shares[i] < min(natural[i], READABLE) for i in shares) and len(columns) > 1:
+        return records(texts, titles, width)  # a text squeezed to a sliver: one block per row
     layout = Table(box=_box(), show_edge=False, pad_edge=False, header_style="",
                    padding=(0, 1, 0, 0))
     for i, title in enumerate(titles):

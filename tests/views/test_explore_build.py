@@ -162,7 +162,7 @@ def test_hostile_strings_are_escaped_everywhere(hostile: tuple[Path, Any]) -> No
     index = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "<" not in index and ">" not in index and "&" not in index
     payload = json.loads(index.split("window.MHKG_SEARCH = ", 1)[1].rstrip().rstrip(";"))
-    labels = {e["id"]: e["label"] for e in payload["entries"]}
+    labels = {slug: e[1] for slug, e in payload["entities"].items()}
     assert labels["ada-example"] == IMG and labels["national-director"] == SCRIPT
 
 

@@ -14,8 +14,13 @@ from typing import Any
 
 from kg.ask.phrases import FILLER_COST, MAX_UNSAID, MIN_SHARE, TYPO_COST, slot_types
 from kg.ask.search_index import TYPE_ORDER, WEIGHTS
-from kg.ask.search_terms import (MAX_COMPLETIONS, MAX_CORRECTIONS, MIN_PREFIX, STOP_WORDS,
-                                 synonym_groups)
+from kg.ask.search_terms import (
+    MAX_COMPLETIONS,
+    MAX_CORRECTIONS,
+    MIN_PREFIX,
+    STOP_WORDS,
+    synonym_groups,
+)
 from kg.views.explorer.collect import Graph
 
 _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
