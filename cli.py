@@ -322,6 +322,7 @@ def backend_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def make_query_command(query: Any) -> click.Command:
     """A click command for one canned query, with one option per parameter."""
     from kg.ask.queries import QueryError, effective_parameters
+    from kg.core.markup import plain
 
     def callback(data: Path | None, fmt: str, backend: str, allow_partial: bool,
                  **given: str | None) -> None:
@@ -345,11 +346,11 @@ def make_query_command(query: Any) -> click.Command:
             "an id of a " + " or ".join(param.types) if param.types else "an entity id")
         params.append(click.Option(
             [f"--{name}"], default=None, metavar="ID" if param.kind == "entity" else "VALUE",
-            help=f"{param.description}: {what}"
+            help=f"{plain(param.description)}: {what}"
                  + (f" (default: {param.default})" if param.default else "")
                  + (" (required)" if param.required else "")))
     command = click.Command(query.name, callback=callback, params=params,
-                            help=f"{query.title}.\n\n{query.description}\n\n\b\nExample:\n  "
+                            help=f"{query.title}.\n\n{plain(query.description)}\n\n\b\nExample:\n  "
                                  f"{query.example}", short_help=query.title)
     for decorate in (backend_option, format_option, data_option):
         decorate(command)
@@ -365,7 +366,7 @@ def print_answer(query: Any, rows: list[dict[str, Any]], params: dict[str, Any],
     if fmt != "table":
         click.echo(render(rows, query.columns, fmt, extra=payload), nl=False)
         return
-    from kg.ask.cite import source_names
+    from kg.ask.cite import attribution, source_names
     from kg.ask.queries import entity_slugs, with_symbols
     from kg.core.markup import plain
 
@@ -376,7 +377,8 @@ def print_answer(query: Any, rows: list[dict[str, Any]], params: dict[str, Any],
     click.echo(query.title + (f" ({shown})" if shown else "") + "\n")
     if rows:
         click.echo(render(with_symbols(query, rows), query.table, fmt, headers=query.headers,
-                          width=table_width(), sources=names, ids=ids), nl=False)
+                          width=table_width(), attribute=attribution(names), ids=ids),
+                   nl=False)
     else:
         click.echo("No rows: the sources say nothing that answers this.")
     if query.key:
@@ -552,9 +554,8 @@ def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth
 @cli.command()
 @data_option
 @format_option
-@click.option("--width", type=int, default=80, show_default=True, help="Text width of the table.")
 @click.argument("entity_id", metavar="ID")
-def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
+def show(data: Path | None, fmt: str, entity_id: str) -> None:
     """Show a readable profile of any entity, with the evidence for every fact.
 
     For a strategy, the twelve factors as helped / hindered / mixed / not discussed; for a
@@ -574,7 +575,7 @@ def show(data: Path | None, fmt: str, width: int, entity_id: str) -> None:
     except LookupError as exc:
         raise UsageProblem(str(exc.args[0] if exc.args else exc)) from None
     if fmt == "table":
-        click.echo(render_text(profile, width), nl=False)
+        click.echo(render_text(profile, table_width()), nl=False)
     elif fmt == "markdown":
         click.echo(render_markdown(profile), nl=False)
     elif fmt == "json":
@@ -643,10 +644,12 @@ def search(data: Path | None, fmt: str, limit: int, types: tuple[str, ...],
     if fmt == "table":
         for note in found.notes:
             click.echo(f"({note})")
+        from kg.ask.cite import attribution
         from kg.ask.search_index import sources_of
         from kg.core.formatting import hit_list
 
-        click.echo(hit_list(found.hits, table_width(), sources_of(index)), nl=False)
+        click.echo(hit_list(found.hits, table_width(), attribution(sources_of(index))),
+                   nl=False)
         more = f" of {found.total}" if found.total > len(found.hits) else ""
         click.echo(f"\n{len(found.hits)}{more} result(s). `mhkg show ID` for one; "
                    "--format json for scores and sources.")
@@ -1190,11 +1193,12 @@ def tours_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def build_explorer(data: Path | None, out: Path, tours: Path | None) -> Any:
     """Build the site, turning its problems into clean CLI errors; warnings go to stderr."""
+    from kg.ask.search_terms import synonym_groups
     from kg.views.explorer import ContentError, SiteError, build
 
     store = load_store(data)
     try:
-        built = build(store, out, tours=tours)
+        built = build(store, out, tours=tours, synonyms=synonym_groups(resolve_data(data)))
     except ContentError as exc:
         raise click.ClickException(str(exc)) from None
     except SiteError as exc:

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from kg.ask.queries import PREFIXES
-from kg.core.formatting import attribution
+from kg.data.schema import VOICE_WORDS
 
-__all__ = ["attribution", "name_of", "source_names"]
+__all__ = ["attribution", "name_of", "source_names", "whose"]
 
 # Creators as printed (creatorName); else the entities the source names as its author.
 Q_SOURCES = """SELECT ?slug ?label ?creator ?author ?issued WHERE {
@@ -40,3 +40,29 @@ def name_of(label: str, creators: list[str], year: str) -> str:
     who = (" and ".join(creators) if len(creators) <= 2
            else ", ".join(creators[:-1]) + " and " + creators[-1]) if creators else label
     return f"{who} ({year})" if year else who
+
+
+def whose(voice: str | None, named: str | None, locator: str | None = None,
+          cites: str | None = None) -> str:
+    """Whose words, where: the source that holds them, named as it is cited, never the entity
+    they are about: "Centre for Mental Health (2016), section '4. Scrutiny'", or, when the
+    words are not the authors' own, "focus group participants, in Centre for Mental Health
+    (2016), section '4. Scrutiny'"."""
+    voice = voice or "authors"
+    where = ", ".join(filter(None, [named, f"section '{locator}'" if locator else None]))
+    if voice == "authors":
+        return where or VOICE_WORDS[voice]
+    if voice == "cited" and cites:
+        return f"{cites}, quoted in {where}" if where else f"{cites}, quoted"
+    who = VOICE_WORDS.get(voice, voice)
+    return f"{who}, in {where}" if where else who
+
+
+def attribution(names: dict[str, str]) -> Any:
+    """For a table: a row (or a search hit) with a quote and its source -> the line after the
+    quote, "— Centre for Mental Health (2016), section 'Money'"."""
+    def attribute(row: dict[str, Any]) -> str:
+        source = str(row.get("source") or "")
+        return "— " + whose(row.get("voice"), names.get(source, source) or None,
+                            row.get("locator"), row.get("cites"))
+    return attribute

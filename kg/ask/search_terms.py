@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.data.sources import normalise
+from kg.data.synonyms import DATA_SYNONYMS, group_problems
 
 WORD = re.compile(r"[^\W_]+")
 STOP_WORDS = frozenset("""
@@ -43,7 +44,6 @@ MIN_PREFIX = 3  # letters before a word is completed
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-",
                          "−": "-", "\u00ad": None})
 PACKAGE_SYNONYMS = Path(__file__).with_name("synonyms.yaml")
-DATA_SYNONYMS = "synonyms.yaml"  # at the top of a data folder
 
 
 def fold(text: str) -> str:
@@ -196,23 +196,3 @@ def _read_groups(path: Path) -> list[list[str]]:
     if problems:  # validation reports these with lines; here the file is skipped
         return []
     return [[str(member) for member in group] for group in loaded["synonyms"]]
-
-
-def group_problems(groups: Any) -> list[tuple[int | None, str]]:
-    """What is wrong with a ``synonyms:`` value: (index of the group or None, message)."""
-    if not isinstance(groups, list):
-        return [(None, "synonyms must be a list of groups, each a list of words or phrases, "
-                       "e.g. - [funding, money]")]
-    problems: list[tuple[int | None, str]] = []
-    for index, group in enumerate(groups):
-        if not isinstance(group, list) or len(group) < 2:
-            problems.append((index, "a synonym group is a list of at least two words or "
-                                    "phrases, e.g. [funding, money]"))
-            continue
-        for member in group:
-            if not isinstance(member, str) or not query_words(member):
-                problems.append((index, f"{member!r} is not a word or phrase"))
-            elif len(member) > 100:
-                problems.append((index, "a synonym is a word or a short phrase (at most 100 "
-                                        "characters)"))
-    return problems

@@ -31,7 +31,8 @@ Profile shape::
                 {"total", "exact"}},
      "limit"}
     FACT = {"property", "label", "value", "value_label", "basis", "note", "evidence"}
-    EVIDENCE = {"quote", "locator", "source", "source_label", "cites", "voice", "stance", "scope"}
+    EVIDENCE = {"quote", "locator", "source", "source_label", "cited_as", "cites", "cites_as",
+                "voice", "stance", "scope"}    # cited_as / cites_as: "Appleby, L. (2004)"
     # voice: authors | cited | participants | participant (see kg.data.schema.VOICES);
     # stance (helped | hindered) and scope only on an assessment's evidence, else None
 """
@@ -46,7 +47,6 @@ from kg import ID_NS, ONTOLOGY_NS
 from kg.ask.queries import PREFIXES, plain
 from kg.core.problems import did_you_mean
 from kg.data import schema
-from kg.data.schema import VOICE_WORDS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TWELVE_FACTORS = ID_NS + "framework/twelve-factors"
@@ -371,7 +371,25 @@ def describe(store: Any, slug: str, limit: int | None = DEFAULT_LIMIT) -> dict[s
                          "findings": findings,
                          "supports": {"total": supports["total"], "exact": supports["exact"]}}
     profile["limit"] = limit
+    from kg.ask.cite import source_names
+
+    _name_sources(profile, source_names(store))
     return profile
+
+
+def _name_sources(value: Any, names: dict[str, str]) -> None:
+    """Give every piece of evidence in a profile ``cited_as``: its source as it is cited."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "quote" in item and isinstance(item.get("source"), str):
+                item["cited_as"] = names.get(item["source"], item["source"])
+                if isinstance(item.get("cites"), str):
+                    item["cites_as"] = names.get(item["cites"], item["cites"])
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(v for v in item if isinstance(v, (dict, list)))
 
 
 def _identity(store: Any, entity: Any) -> dict[str, Any]:
@@ -466,13 +484,12 @@ def polarity_text(assessment: dict[str, Any]) -> str:
 
 
 def caption(ev: dict[str, Any]) -> str:
-    """Whose words, where: "focus group participants, in cmh-2016, section 4. Scrutiny"."""
-    voice = ev.get("voice") or "authors"
-    who = (f"{ev['cites']}, quoted" if voice == "cited" and ev.get("cites")
-           else VOICE_WORDS[voice])
-    where = ", ".join(filter(None, [f"in {ev['source']}" if ev.get("source") else None,
-                                    f"section {ev['locator']}" if ev.get("locator") else None]))
-    text = f"{who}, {where}" if where else who
+    """Whose words, where (:func:`kg.ask.cite.whose`; the source as ``cited_as``, set by
+    :func:`describe`, else its id), and for an assessment its stance."""
+    from kg.ask.cite import whose
+
+    text = whose(ev.get("voice"), ev.get("cited_as") or ev.get("source"), ev.get("locator"),
+                 ev.get("cites_as") or ev.get("cites"))
     if ev.get("stance"):
         text += f" · {ev['stance']}" + (f", only for: {ev['scope']}" if ev.get("scope") else "")
     return text

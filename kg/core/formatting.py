@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -35,13 +35,14 @@ def cell(value: Any) -> str:
 
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "table", *,
            width: int = 80, extra: dict[str, Any] | None = None,
-           headers: dict[str, str] | None = None, sources: dict[str, str] | None = None,
+           headers: dict[str, str] | None = None,
+           attribute: Callable[[dict[str, Any]], str] | None = None,
            ids: set[str] | None = None) -> str:
     """Render rows; ``headers`` gives shorter column headings for table and markdown.
 
     In a table (only), a ``quote`` cell of a row that names its ``source`` is followed by
-    whose words they are (``sources``: source id -> its name, see :mod:`kg.ask.cite`), and
-    an ``amount`` is written with its ``currency``."""
+    whose words they are (``attribute(row)``, see :func:`kg.ask.cite.attribution`), and an
+    ``amount`` is written with its ``currency``."""
     titles = [(headers or {}).get(c, c) for c in columns]
     if fmt == "json":
         payload: dict[str, Any] = {"columns": list(columns), "rows": list(rows)}
@@ -62,29 +63,18 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str = "t
         return "\n".join(lines) + "\n"
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    return table([shown(row, sources) for row in rows], columns, width, titles, ids)
-
-
-def attribution(source: str, names: dict[str, str], locator: str | None = None,
-                voice: str | None = None) -> str:
-    """``— Centre for Mental Health (2016), section 'Money'; voice: participants``."""
-    line = "— " + names.get(source, source)
-    if locator:
-        line += f", section '{locator}'"
-    if voice and voice != "authors":
-        line += f"; voice: {voice}"
-    return line
+    return table([shown(row, attribute) for row in rows], columns, width, titles, ids)
 
 
 CURRENCIES = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 
-def shown(row: dict[str, Any], sources: dict[str, str] | None) -> dict[str, Any]:
+def shown(row: dict[str, Any], attribute: Callable[[dict[str, Any]], str] | None
+          ) -> dict[str, Any]:
     """The row as a table shows it: quotes attributed, amounts with their currency."""
     out = dict(row)
-    if row.get("quote") and isinstance(row["quote"], str) and row.get("source"):
-        out["quote"] = (f"“{cell(row['quote'])}” " + attribution(
-            str(row["source"]), sources or {}, row.get("locator"), row.get("voice")))
+    if row.get("quote") and isinstance(row["quote"], str) and row.get("source") and attribute:
+        out["quote"] = f"“{cell(row['quote'])}” " + attribute(row)
     amount, currency = row.get("amount"), row.get("currency")
     if amount not in (None, "") and currency:
         try:
@@ -100,7 +90,7 @@ def shown(row: dict[str, Any], sources: dict[str, str] | None) -> dict[str, Any]
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SHORT = 14  # a column whose every cell is at most this wide is never wrapped
 MIN_TEXT = 12  # the narrowest a wrapped text column may be
-READABLE = 28  # narrower than this, a long text reads better as a block per row
+READABLE = 24  # narrower than this, a long text reads better as a block per row
 
 
 # Columns separated by two spaces, a rule under the heading, no outer edge.
@@ -160,7 +150,7 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 8
 
 
 def hit_list(hits: Sequence[dict[str, Any]], width: int = 80,
-             sources: dict[str, str] | None = None) -> str:
+             attribute: Callable[[dict[str, Any]], str] | None = None) -> str:
     """Search hits as a list: the id (whole, to paste into `mhkg show`), its type and the
     field that matched, then the marked snippet wrapped below it, and for a quote whose
     words they are."""
@@ -168,14 +158,17 @@ def hit_list(hits: Sequence[dict[str, Any]], width: int = 80,
 
     out: list[str] = []
     for hit in hits:
-        out.append(f"{hit['id']}  {hit['type']} · {hit['matched']}")
+        field = FIELD_WORDS.get(hit["matched"], hit["matched"])
+        out.append(f"{hit['id']}  {hit['type']} · {field}")
         text = hit.get("marked") or hit.get("snippet") or ""
-        if hit.get("matched") == "quote":
-            text = f"“{text}” " + attribution(str(hit.get("source") or ""), sources or {},
-                                              hit.get("locator"), hit.get("voice"))
+        if hit.get("matched") == "quote" and attribute:
+            text = f"“{text}” " + attribute(hit)
         out += textwrap.wrap(text, width=max(20, width - 4), initial_indent="    ",
                              subsequent_indent="    ", break_on_hyphens=False)
     return "\n".join(out) + "\n"
+
+
+FIELD_WORDS = {"detail": "funding, outcome or lesson"}  # how a hit's field is named
 
 
 def share_out(room: int, wanted: dict[int, int]) -> dict[int, int]:

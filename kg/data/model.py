@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from kg.core.paths import walk_files  # noqa: F401 - where the data reader finds its files
 from kg.core.problems import Problem, did_you_mean
 from kg.core.problems import show_value as _show
@@ -563,6 +565,29 @@ class _Reader:
                 entity.claims.append(Claim("relation:" + predicate, target, evidence, pwhere,
                                            basis, note if isinstance(note, str) else None))
 
+    # ---- synonyms -----------------------------------------------------------------------
+    def synonyms(self, path: Path, where: Where, data: Mapping) -> None:
+        """A ``synonyms.yaml`` at the top of the data folder: search synonym groups, checked
+        here (kg.ask.search_terms reads them; kg.data.synonyms says their shape)."""
+        from kg.data.synonyms import DATA_SYNONYMS, group_problems
+
+        if path.name != DATA_SYNONYMS or path.parent.resolve() != self.root.resolve():
+            self.problem(self.at(where, data, "synonyms", "synonyms"),
+                         f"synonyms belong in {DATA_SYNONYMS} at the top of the data folder")
+            return
+        for key in data:
+            if key != "synonyms":
+                self.problem(self.at(where, data, key, key), f"unknown top-level key {key!r}"
+                             " (synonyms.yaml holds only 'synonyms:')")
+        problems = group_problems(data["synonyms"])
+        lines = _item_lines(path, "synonyms") if problems else []
+        for index, message in problems:
+            at = self.at(where, data, "synonyms", "synonyms")
+            if index is not None:
+                line, column = lines[index] if index < len(lines) else (at.line, at.column)
+                at = Where(at.file, line, "", f"synonyms[{index + 1}]", column)
+            self.problem(at, message)
+
     # ---- files --------------------------------------------------------------------------
     def file(self, path: Path) -> list[Entity]:
         import hashlib
@@ -583,9 +608,12 @@ class _Reader:
         if data is None:
             self.problem(where, "the file is empty")
             return []
+        if isinstance(data, Mapping) and "synonyms" in data and "entities" not in data:
+            self.synonyms(path, where, data)
+            return []
         if not isinstance(data, Mapping) or "entities" not in data:
             self.problem(where, "expected a mapping with 'entities:' (and optionally "
-                         "'evidence_source:')")
+                         "'evidence_source:'), or, in synonyms.yaml, 'synonyms:'")
             return []
         for key in data:
             if key not in ("entities", "evidence_source"):
@@ -605,6 +633,21 @@ class _Reader:
             if entity is not None:
                 out.append(entity)
         return out
+
+
+def _item_lines(path: Path, key: str) -> list[tuple[int, int]]:
+    """(line, column) of each item of the top-level list ``key`` (for problems)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key_node, value in node.value:
+        if getattr(key_node, "value", None) == key and isinstance(value, yaml.SequenceNode):
+            return [(item.start_mark.line + 1, item.start_mark.column + 1)
+                    for item in value.value]
+    return []
 
 
 def derive_polarity(stances: list[str]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from kg.ask.show import caption, polarity_text
 from kg.core.formatting import clip
+from kg.core.markup import plain
 from kg.data.schema import DISPUTABLE
 
 
@@ -45,7 +46,7 @@ class _Text:
         if basis == "editorial":
             self.add("(editorial: a curator's mapping, anchored in the quotes below)", indent)
         if note:
-            self.add(f"note: {note}", indent, 6)
+            self.add(f"note: {plain(note)}", indent, 6)
 
 
 def render_text(profile: dict[str, Any], width: int = 80) -> str:
@@ -87,7 +88,7 @@ def _text_heading(out: _Text, profile: dict[str, Any]) -> None:
     for attribute in _attribute_groups(profile["attributes"]):
         out.add(attribute, 0, 2)
     if profile["note"]:
-        out.add(f"Note: {profile['note']}", 0, 2)
+        out.add(f"Note: {plain(profile['note'])}", 0, 2)
 
 
 def _attribute_groups(attributes: list[dict[str, Any]]) -> list[str]:

@@ -283,7 +283,7 @@ def test_show_lists_each_value_with_its_source(disputed_store: Any) -> None:
     text = render_text(profile, width=80)
     assert "verdict ≠ the sources differ (mhkg query disputed):" in text
     assert "  1  Money     helped         1 quote ≠ sources differ" in text
-    assert "— the authors, in other-2020, section Verdict · hindered" in text
+    assert "section 'Verdict' · hindered" in text
     assert "unsuccessful" in render_markdown(profile)
 
 

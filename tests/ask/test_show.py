@@ -17,7 +17,8 @@ from kg.views.show_render import render_markdown, render_text, rows
 PROFILE_KEYS = {"id", "iri", "type", "type_label", "label", "aliases", "kind", "note",
                 "attributes", "facts", "mentioned_by", "assessments", "addressed_by", "funding",
                 "outcomes", "lessons", "findings", "factor_links", "supports", "totals", "limit"}
-EVIDENCE_KEYS = {"quote", "locator", "source", "source_label", "cites", "voice", "stance", "scope"}
+EVIDENCE_KEYS = {"quote", "locator", "source", "source_label", "cited_as", "cites", "voice",
+                 "stance", "scope"}
 
 
 @pytest.fixture
@@ -207,7 +208,7 @@ def test_render_text_layout(store: Any) -> None:
     assert "    “The NSF-MH is widely seen as having been highly successful, at least in" in lines
     assert " 11  Management                             not discussed" in lines
     assert "  1  Money                                  mixed          10 quotes" in lines
-    assert "      — the authors, in cmh-2016, section 1. Money · helped" in lines
+    assert "      — Centre for Mental Health (2016), section '1. Money' · helped" in lines
     assert all(len(line) <= 80 for line in lines)
     assert all(len(line) <= 40 for line in render_text(describe(store, "nsf-mh"), 40).split("\n"))
 

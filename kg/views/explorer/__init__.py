@@ -36,13 +36,15 @@ class Built:
     warnings: list[str]
 
 
-def build(store: Any, out: Path, tours: Path | None = None) -> Built:
+def build(store: Any, out: Path, tours: Path | None = None,
+          synonyms: list[list[str]] | None = None) -> Built:
     """Write the explorer for the graph in ``store`` to the folder ``out``.
 
     ``tours`` is a folder of extra tour files (a tour with the id of a shipped one replaces
     it). Raises ContentError for a malformed tour and SiteError when ``out`` is a file or a
     folder that holds something other than a previous build; tours or lessons that refer to
-    ids or quotes not in this graph are left out, with a warning each.
+    ids or quotes not in this graph are left out, with a warning each. ``synonyms`` are the
+    search's synonym groups (default: the package's; the CLI adds the data folder's).
     """
     from kg.views.explorer import content
     from kg.views.explorer.collect import collect
@@ -52,6 +54,8 @@ def build(store: Any, out: Path, tours: Path | None = None) -> Built:
     found_tours = content.load_tours(content.shipped("tours"), tours)
     home = content.load_home()
     graph = collect(store)
+    if synonyms is not None:
+        graph.synonyms = synonyms
     rendered = render_site(graph, found_tours, home)
     write_site(rendered.files, out)
     size = sum(len(text.encode("utf-8")) for text in rendered.files.values())

@@ -80,6 +80,7 @@ class Graph:
     # The search documents (kg.ask.search_index.documents) and source names (kg.ask.cite).
     search: tuple[list[Any], list[dict[str, str]]] = field(default_factory=lambda: ([], []))
     source_names: dict[str, str] = field(default_factory=dict)
+    synonyms: list[list[str]] | None = None  # None: the package's
 
     def of_type(self, *types: str) -> list[dict[str, Any]]:
         return [self.profiles[s] for s in self.order if self.profiles[s]["type"] in types]

@@ -37,8 +37,7 @@ def json_for_script(value: Any) -> str:
     return text
 
 
-def index(graph: Graph, type_names: dict[str, str],
-          groups: list[list[str]] | None = None) -> dict[str, Any]:
+def index(graph: Graph, type_names: dict[str, str]) -> dict[str, Any]:
     """Documents ``[entity, field, text, locator, source, voice]``, entities ``{id: [type,
     label, url, aliases]}``, the ranking constants, synonyms and phrases."""
     entities, docs = graph.search
@@ -50,16 +49,16 @@ def index(graph: Graph, type_names: dict[str, str],
                                                                         entry["rows"])
             slots = {name: _classes(slot_types(query, name)) for name in _slots(text)}
             phrases.append({"query": query.name, "title": query.title, "say": text,
-                            "rows": rows, "slots": slots,
-                            "url": f"query/{query.name}.html"})
+                            "rows": rows, "slots": slots, "url": f"query/{query.name}.html",
+                            "shown": dict(result.parameters)})
     return {
         "docs": [[d["entity"], d["field"], d["text"], d["locator"], d["source"], d["voice"]]
                  for d in docs],
         "entities": {e.slug: [e.type, e.label, graph.urls.get(e.slug, ""), e.aliases]
                      for e in entities},
         "weights": WEIGHTS, "typeOrder": TYPE_ORDER, "typeNames": type_names,
-        "stopWords": sorted(STOP_WORDS), "synonyms": synonym_groups() if groups is None
-        else groups,
+        "stopWords": sorted(STOP_WORDS),
+        "synonyms": synonym_groups() if graph.synonyms is None else graph.synonyms,
         "limits": {"completions": MAX_COMPLETIONS, "corrections": MAX_CORRECTIONS,
                    "prefix": MIN_PREFIX},
         "ask": {"minShare": MIN_SHARE, "fillerCost": FILLER_COST, "typoCost": TYPO_COST,

@@ -61,7 +61,18 @@ def environment() -> Any:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
+    env.filters["markdown"] = _markdown
     return env
+
+
+def _markdown(text: Any) -> Any:
+    """A note or description written in Markdown, as inline HTML (raw HTML in it escaped,
+    unsafe links refused: kg.core.markup)."""
+    from markupsafe import Markup
+
+    from kg.core.markup import inline_html
+
+    return Markup(inline_html(str(text or "")))
 
 
 def asset(name: str) -> str:

@@ -283,7 +283,7 @@
     PHRASES.forEach(function (ph) {
       var fitted = align(ph, said, saidStems);
       if (!fitted || (best && fitted.score <= best.score)) { return; }
-      var match = { query: ph.p.query, title: ph.p.title, url: ph.p.url, phrase: ph.p.say,
+      var match = { query: ph.p.query, title: ph.p.title, url: ph.p.url, phrase: ph.p.say, shown: ph.p.shown,
                     score: fitted.score, parameters: {}, rows: {}, slots: {} };
       var ok = ph.tokens.filter(function (t) { return t[0] === "slot"; }).every(function (t) {
         var text = (fitted.slots[t[1]] || []).join(" ");
@@ -331,12 +331,14 @@
       return " --" + k + " " + match.parameters[k];
     }).join("");
   }
+  var FIELD_WORDS = { detail: "funding, outcome or lesson" };
   var root = (document.body && document.body.getAttribute("data-root")) || "";
   function render(list, status, text) {
     while (list.firstChild) { list.removeChild(list.firstChild); }
     if (!queryWords(text).length) { status.textContent = "Type a name, words from a quote, or a question."; return; }
     var answer = ask(text);
-    var found = search(text, { limit: LIMIT });
+    var chosen = typeBox && typeBox.value ? typeBox.value.split(",") : null;
+    var found = search(text, { limit: LIMIT, types: chosen });
     if (answer) {
       var li = el("li", null, "result result-question");
       var head = el("p", null, "item-title");
@@ -348,6 +350,12 @@
       how.appendChild(document.createTextNode("It fits \u201c" + answer.phrase + "\u201d. Run it yourself: "));
       how.appendChild(el("code", command(answer)));
       how.appendChild(document.createTextNode(rows + "."));
+      var differs = Object.keys(answer.parameters).filter(function (k) { return answer.shown[k] !== answer.parameters[k]; })
+        .concat(Object.keys(answer.rows).length ? ["rows"] : []);
+      if (differs.length) {
+        var shownText = Object.keys(answer.shown).map(function (k) { return k + " " + answer.shown[k]; }).join(", ");
+        how.appendChild(document.createTextNode(" Its page shows the answer " + (shownText ? "for " + shownText : "for every row") + "."));
+      }
       li.appendChild(how);
       list.appendChild(li);
     }
@@ -364,7 +372,7 @@
       var title = el("p", null, "item-title");
       title.appendChild(link(root + hit.url, hit.label));
       title.appendChild(document.createTextNode(" "));
-      title.appendChild(el("span", "(" + (X.typeNames[hit.type] || hit.type) + ", matched in its " + hit.matched + ")", "result-type"));
+      title.appendChild(el("span", "(" + (X.typeNames[hit.type] || hit.type) + ", matched in its " + (FIELD_WORDS[hit.matched] || hit.matched) + ")", "result-type"));
       item.appendChild(title);
       var hitStems = new Set(hit.stems);
       if (hit.matched === "quote") {
@@ -397,6 +405,7 @@
   window.mhkgAsk = ask;
   var form = document.getElementById("search-form");
   var input = document.getElementById("q");
+  var typeBox = document.getElementById("search-type");
   var status = document.getElementById("search-status");
   var list = document.getElementById("results");
   if (!form || !input || !status || !list) { document.documentElement.setAttribute("data-search-ready", "true"); return; }
@@ -405,9 +414,14 @@
   input.value = initial;
   var siteBox = document.getElementById("site-search-q");
   if (siteBox) { siteBox.value = initial; }
+  if (typeBox) { typeBox.value = params.get("type") || ""; }
   render(list, status, initial);
   document.body.setAttribute("data-search-ready", "true");
   var timer = null;
+  if (typeBox) {
+    typeBox.value = params.get("type") || "";
+    typeBox.addEventListener("change", function () { render(list, status, input.value); });
+  }
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(function () { render(list, status, input.value); }, 150);
@@ -417,7 +431,8 @@
     clearTimeout(timer);
     render(list, status, input.value);
     if (window.history && window.history.replaceState) {
-      try { window.history.replaceState(null, "", "?q=" + encodeURIComponent(input.value)); } catch (e) { /* file: URLs may refuse */ }
+      var kept = "?q=" + encodeURIComponent(input.value) + (typeBox && typeBox.value ? "&type=" + encodeURIComponent(typeBox.value) : "");
+      try { window.history.replaceState(null, "", kept); } catch (e) { /* file: URLs may refuse */ }
     }
   });
 }());
