@@ -650,14 +650,19 @@ def search(data: Path | None, fmt: str, limit: int, types: tuple[str, ...],
 
         click.echo(hit_list(found.hits, table_width(), attribution(sources_of(index))),
                    nl=False)
-        more = f" of {found.total}" if found.total > len(found.hits) else ""
-        click.echo(f"\n{len(found.hits)}{more} result(s). `mhkg show ID` for one; "
-                   "--format json for scores and sources.")
+        shown = len(found.hits)
+        if found.total is None:
+            click.echo(f"\nThe {shown:,} best; {found.documents:,} documents match.")
+        else:
+            click.echo(f"\n{shown:,} of {found.total:,} found." if found.total > shown
+                       else f"\n{shown:,} found.")
+        click.echo("`mhkg show ID` shows one; --format json gives scores and sources.")
         return
     columns = SEARCH_COLUMNS if fmt == "json" else [c for c in SEARCH_COLUMNS
                                                     if c not in ("marked", "words")]
     click.echo(render(found.hits, columns, fmt, extra={
-        "query": words, "plan": found.plan.as_json(), "total": found.total}), nl=False)
+        "query": words, "plan": found.plan.as_json(), "total": found.total,
+        "documents": found.documents}), nl=False)
 
 
 @cli.command()

@@ -64,3 +64,38 @@ def test_no_id_in_any_table_is_cut(width: int, real_sources: Path) -> None:
                     if isinstance(part, str) and part in slugs:
                         assert part in shown, (name, width, column, part)
         assert "…" not in table, name
+
+
+def test_a_wide_terminal_gets_a_wide_table(real_sources: Path) -> None:
+    """Writing to a real (pseudo-)terminal 200 columns wide, the table uses its width."""
+    import fcntl
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    from tests.conftest import ROOT
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    process = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "query", "funding"],
+                               stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    assert process.returncode == 0
+    widest = max(len(line) for line in lines)
+    assert 120 < widest <= 200
+    assert not any(line.startswith("-- row") for line in lines)  # a table, not blocks

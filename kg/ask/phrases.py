@@ -25,12 +25,12 @@ It never runs anything but a canned query.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from kg.ask.search_terms import STOP_WORDS, max_edits, words
+from kg.ask.stems import stem as _stem
+from kg.ask.stems import stems
 
 SLOT = re.compile(r"\{([a-z][a-z0-9_-]*)\}")
 MIN_SHARE = 0.5
@@ -59,30 +59,6 @@ class Match:
     def as_json(self) -> dict[str, Any]:
         return {"query": self.query, "phrase": self.phrase, "score": round(self.score, 3),
                 "parameters": self.parameters, "rows": self.rows, "slots": self.slots}
-
-
-def stems(found: list[str]) -> list[str]:
-    """Porter stems of folded words, by SQLite FTS5's porter tokenizer (the one the search
-    index uses)."""
-    return [_stem(word) for word in found]
-
-
-@lru_cache(maxsize=4096)
-def _stem(word: str) -> str:
-    conn = _stemmer()
-    conn.execute("DELETE FROM s")
-    conn.execute("INSERT INTO s(rowid, w) VALUES (1, ?)", (word,))
-    row = conn.execute("SELECT term FROM v WHERE doc = 1 ORDER BY offset LIMIT 1").fetchone()
-    return row[0] if row else word
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", check_same_thread=False)
-    conn.execute("CREATE VIRTUAL TABLE s USING fts5(w, tokenize='porter unicode61 "
-                 "remove_diacritics 2')")
-    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(s, instance)")
-    return conn
 
 
 def phrases_of(queries: list[Any]) -> list[Phrase]:

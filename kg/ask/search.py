@@ -7,7 +7,14 @@ document by FTS5's BM25 times its field's weight (a label counts ten times a quo
 keeps each entity's best document. Documents are ranked by: an exact match of the whole
 query with a label, alias or id first; then how many of the query's concepts (its words,
 each with its synonyms, completions or corrections) the document holds; then the weighted
-score. Ties go by type (strategies first), then label.
+score. Ties go by type (strategies first), then label (lower-cased, as search.js does).
+
+Only the documents that can rank are scored: the concepts each document holds are read
+first (one cheap FTS5 query per concept), then the documents are scored level by level,
+from those holding every concept down, until a level leaves ``limit`` entities (1M
+triples: 12-160 ms a query, see benchmarks/bench_search.py). The explorer's search.js
+scores every document; both give the same hits and scores
+(tests/views/test_search_parity.py).
 
 The query reaches SQLite only as a bound parameter (``MATCH ?``), built from words of
 letters and digits, each quoted: nothing the user types is FTS5 syntax.
@@ -25,7 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.ask.search_index import FIELDS, WEIGHTS
-from kg.ask.search_terms import Plan, fold, plan, query_words
+from kg.ask.search_terms import COMPLETION_POOL, Plan, fold, plan, query_words
+from kg.ask.stems import stem
 from kg.core.problems import did_you_mean
 from kg.data import schema
 
@@ -37,6 +45,7 @@ TYPE_GROUPS = {"actor": {"Person", "Organisation", "Role"}, "factor": {"SuccessF
 VOICES = ("authors", "participants", "participant", "cited")
 MARK = ("«", "»")  # around the matched words of a snippet
 SNIPPET_TOKENS = 24
+COUNT_BELOW = 5000  # matching documents under which the entities are counted exactly
 
 
 @dataclass
@@ -45,7 +54,8 @@ class Found:
 
     hits: list[dict[str, Any]]
     plan: Plan
-    total: int = 0  # entities matched before the limit
+    total: int | None = 0  # entities matched (None: more than the hits, not counted)
+    documents: int = 0  # documents holding any of the plan's terms
     notes: list[str] = field(default_factory=list)
 
 
@@ -65,37 +75,64 @@ def search(index: sqlite3.Connection, text: str, limit: int = 20,
     wanted = wanted_types(types)
     voice_set = wanted_voices(voices)
     terms = Terms(index)
-    found_plan = plan(text, groups or [], terms.known, terms.completions, terms.corrections)
+    found_plan = plan(text, groups or [], terms.known, terms.completions, terms.corrections,
+                      stem)
     if not found_plan.terms:
         return Found([], found_plan)
-    covered: dict[int, int] = {}  # document rowid -> how many concepts it holds
-    for concept in found_plan.concepts:
+    concepts = found_plan.concepts
+    masks: dict[int, int] = {}  # document rowid -> the concepts it holds, one bit each
+    for bit, concept in enumerate(concepts):
         for (rowid,) in index.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
                                       (_match(concept),)):
-            covered[rowid] = covered.get(rowid, 0) + 1
-    rows = index.execute(
-        "SELECT d.entity, d.field, d.text, d.locator, d.source, d.voice, bm25(docs), "
-        f"snippet(docs, 0, char(2), char(3), '…', {SNIPPET_TOKENS}), e.type, e.label, "
-        "e.iri, e.aliases, e.rank, d.rowid FROM docs AS d "
-        "JOIN entities AS e ON e.slug = d.entity WHERE docs MATCH ?",
-        (_match(found_plan.terms),)).fetchall()
+            masks[rowid] = masks.get(rowid, 0) | (1 << bit)
     exact = fold(" ".join(text.split()))
-    best: dict[str, tuple[tuple[float, int, float], tuple[Any, ...]]] = {}
-    for row in rows:
-        slug, kind, _, _, _, voice, bm25, _, type_name = row[:9]
-        if wanted is not None and type_name not in wanted:
-            continue
-        if voice_set is not None and (kind != "quote" or voice not in voice_set):
-            continue
-        same = kind in ("label", "alias", "id") and _same(exact, row[2], kind)
-        key = (float(same), covered.get(row[13], 0), round(-bm25 * WEIGHTS[kind], 6))
-        held = best.get(slug)
-        if held is None or key > held[0]:
-            best[slug] = (key, row)
-    ranked = sorted(best.values(), key=lambda item: (
-        tuple(-k for k in item[0]), item[1][12], item[1][9].casefold(), item[1][0]))
-    hits = [_hit(key, len(found_plan.concepts), row) for key, row in ranked[: int(limit)]]
-    return Found(hits, found_plan, total=len(best), notes=found_plan.notes())
+    types = _types(index) if wanted is not None else {}
+    best: dict[str, tuple[tuple[float, int, float], int, str]] = {}
+    # Level by level, from the documents that hold every concept down: an entity first met
+    # at a level has its best document there, so once a level leaves enough entities the
+    # rest cannot rank above them. Each level's scores come from FTS5 queries that AND the
+    # concepts a document holds: bm25 sums over the query's phrases, and the phrases of the
+    # concepts a document lacks add nothing, so the scores are those of the whole query.
+    by_mask: dict[int, int] = {}
+    for mask in masks.values():
+        by_mask[mask] = by_mask.get(mask, 0) + 1
+    done_all = True
+    for level in range(len(concepts), 0, -1):
+        for mask in sorted(m for m in by_mask if m.bit_count() == level):
+            held_here = " AND ".join(f"({_match(concepts[b])})" for b in range(len(concepts))
+                                     if mask >> b & 1)
+            for slug, kind, name, voice, bm25, rowid in index.execute(
+                    "SELECT entity, field, CASE WHEN field IN ('label', 'alias', 'id') "
+                    "THEN text END, voice, bm25(docs), rowid FROM docs WHERE docs MATCH ?",
+                    (held_here,)):
+                if masks.get(rowid) != mask:
+                    continue  # it holds more: counted at its own level
+                if wanted is not None and types.get(slug) not in wanted:
+                    continue
+                if voice_set is not None and (kind != "quote" or voice not in voice_set):
+                    continue
+                same = name is not None and _same(exact, name, kind)
+                key = (float(same), level, round(-bm25 * WEIGHTS[kind], 6))
+                held = best.get(slug)
+                if held is None or key > held[0]:
+                    best[slug] = (key, rowid, slug)
+        if len(best) >= int(limit) and level > 1:
+            done_all = False
+            break
+    chosen = _top(best, int(limit))
+    entity = {row[0]: row for row in _entities(index, [slug for _, _, slug in chosen])}
+    chosen.sort(key=lambda item: (tuple(-k for k in item[0]), entity[item[2]][5],
+                                  entity[item[2]][3].lower(), item[2]))
+    match = _match(found_plan.terms)
+    hits = [_hit(key, len(concepts), _shown_row(index, match, rowid), entity[slug])
+            for key, rowid, slug in chosen[: int(limit)]]
+    total: int | None = len(best) if done_all else None
+    if total is None and wanted is None and voice_set is None and len(masks) <= COUNT_BELOW:
+        total = index.execute("SELECT count(DISTINCT entity) FROM docs WHERE docs MATCH ?",
+                              (match,)).fetchone()[0]
+    return Found(hits, found_plan, total=total, documents=len(masks),
+                 notes=found_plan.notes())
+
 
 
 class Terms:
@@ -114,7 +151,7 @@ class Terms:
     def completions(self, prefix: str) -> list[str]:
         rows = self.index.execute(
             "SELECT word FROM words WHERE word > ? AND word < ? ORDER BY length(word), word "
-            "LIMIT 50", (prefix, prefix + "\U0010ffff")).fetchall()
+            "LIMIT ?", (prefix, prefix + "\U0010ffff", COMPLETION_POOL)).fetchall()
         return [word for (word,) in rows]
 
     def corrections(self, word: str, edits: int) -> list[str]:
@@ -138,8 +175,47 @@ def _match(terms: list[str]) -> str:
     return " OR ".join(f'"{term}"' for term in terms)
 
 
-def _hit(key: tuple[float, int, float], concepts: int, row: tuple[Any, ...]) -> dict[str, Any]:
-    slug, kind, text, locator, source, voice, _, marked, type_name, label, iri = row[:11]
+def _top(best: dict[str, tuple[tuple[float, int, float], int, str]], limit: int
+         ) -> list[tuple[tuple[float, int, float], int, str]]:
+    """The ``limit`` best entities by key, and every entity tied with the last of them (the
+    tie is broken by type and label, which are read only for these)."""
+    import heapq
+
+    top = heapq.nlargest(limit, best.values(), key=lambda item: item[0])
+    if not top:
+        return []
+    last = top[-1][0]
+    return [item for item in best.values() if item[0] >= last]
+
+
+def _types(index: sqlite3.Connection) -> dict[str, str]:
+    return dict(index.execute("SELECT slug, type FROM entities"))
+
+
+def _entities(index: sqlite3.Connection, slugs: list[str]) -> list[tuple[Any, ...]]:
+    """(slug, type, label, label, iri, rank) of each entity."""
+    out: list[tuple[Any, ...]] = []
+    for start in range(0, len(slugs), 500):
+        part = slugs[start:start + 500]
+        out += index.execute(
+            "SELECT slug, type, label, label, iri, rank FROM entities WHERE slug IN "
+            f"({', '.join('?' * len(part))})", part).fetchall()
+    return out
+
+
+def _shown_row(index: sqlite3.Connection, match: str, rowid: int) -> tuple[Any, ...]:
+    """The document shown for a hit: its text, where it is from, and the marked snippet."""
+    row = index.execute(
+        "SELECT field, text, locator, source, voice, "
+        f"snippet(docs, 0, char(2), char(3), '…', {SNIPPET_TOKENS}) FROM docs "
+        "WHERE docs MATCH ? AND rowid = ?", (match, rowid)).fetchone()
+    return tuple(row)
+
+
+def _hit(key: tuple[float, int, float], concepts: int, row: tuple[Any, ...],
+         entity: tuple[Any, ...]) -> dict[str, Any]:
+    kind, text, locator, source, voice, marked = row
+    slug, type_name, label, _, iri, _ = entity
     plain = marked.replace("\x02", "").replace("\x03", "")
     matched_words = sorted({fold(part.split("\x03", 1)[0]) for part in marked.split("\x02")[1:]})
     hit: dict[str, Any] = {

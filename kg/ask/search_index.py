@@ -41,26 +41,24 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"
 Q_ENTITIES = """SELECT ?e ?slug ?type ?label ?alias WHERE {
   ?e mhkg:slug ?slug ; a ?type ; rdfs:label ?label .
   OPTIONAL { ?e skos:altLabel ?alias } }"""
-Q_TEXTS = """SELECT ?slug ?field ?text WHERE {
-  ?e mhkg:slug ?slug .
-  { ?e dct:description ?text BIND("description" AS ?field) }
-  UNION { ?e skos:definition ?text BIND("description" AS ?field) }
-  UNION { ?e mhkg:statement ?text BIND("description" AS ?field) }
-  UNION { ?e mhkg:note ?text BIND("note" AS ?field) }
-  UNION { { ?e mhkg:hasFunding ?x } UNION { ?e mhkg:hasOutcome ?x }
-          UNION { ?e mhkg:hasLesson ?x }
-          ?x dct:description ?text BIND("detail" AS ?field) }
-  FILTER(isLiteral(?text)) }"""
+# Texts about each entity, one simple query per property (a UNION of them joins slowly at
+# scale): (field, property path from the entity to the text).
+TEXT_PATHS = [("description", "dct:description"), ("description", "skos:definition"),
+              ("description", "mhkg:statement"), ("note", "mhkg:note"),
+              ("detail", "mhkg:hasFunding/dct:description"),
+              ("detail", "mhkg:hasOutcome/dct:description"),
+              ("detail", "mhkg:hasLesson/dct:description")]
+Q_TEXT = """SELECT ?slug ?text WHERE {{ ?e mhkg:slug ?slug ; {path} ?text .
+  FILTER(isLiteral(?text)) }}"""
 # Quotes "about" an entity: the subject of the claim, the assessed strategy, the owner of
-# the funding, outcome or lesson.
-Q_QUOTES = """SELECT DISTINCT ?slug ?quote ?locator ?source ?voice WHERE {
-  { ?node rdf:subject ?e } UNION { ?node mhkg:assesses ?e }
-  UNION { ?e mhkg:hasFunding ?node } UNION { ?e mhkg:hasOutcome ?node }
-  UNION { ?e mhkg:hasLesson ?node }
-  ?e mhkg:slug ?slug .
+# the funding, outcome or lesson; one query per way.
+ABOUT = ["?node rdf:subject ?e", "?node mhkg:assesses ?e", "?e mhkg:hasFunding ?node",
+         "?e mhkg:hasOutcome ?node", "?e mhkg:hasLesson ?node"]
+Q_QUOTE = """SELECT ?slug ?quote ?locator ?source ?voice WHERE {{
+  {about} . ?e mhkg:slug ?slug .
   ?node mhkg:hasEvidence ?ev . ?ev mhkg:quote ?quote ; mhkg:locator ?locator ;
      dct:source ?src ; mhkg:voice ?v .
-  ?src mhkg:slug ?source . ?v skos:notation ?voice }"""
+  ?src mhkg:slug ?source . ?v skos:notation ?voice }}"""
 
 
 @dataclass
@@ -94,13 +92,15 @@ def documents(store: Any) -> tuple[list[Entity], list[dict[str, str]]]:
         docs.append(_doc(slug, "label", entity.label))
         docs += [_doc(slug, "alias", alias) for alias in entity.aliases]
         docs.append(_doc(slug, "id", slug.replace("-", " ")))
-    texts = sorted({(r["slug"].value, r["field"].value, " ".join(r["text"].value.split()))
-                    for r in store.query(Q_TEXTS, prefixes=PREFIXES)
+    texts = sorted({(r["slug"].value, kind, " ".join(r["text"].value.split()))
+                    for kind, path in TEXT_PATHS
+                    for r in store.query(Q_TEXT.format(path=path), prefixes=PREFIXES)
                     if r["slug"].value in entities})
     docs += [_doc(slug, kind, text) for slug, kind, text in texts]
     quotes = sorted({(r["slug"].value, " ".join(r["quote"].value.split()), r["locator"].value,
                       r["source"].value, r["voice"].value)
-                     for r in store.query(Q_QUOTES, prefixes=PREFIXES)
+                     for about in ABOUT
+                     for r in store.query(Q_QUOTE.format(about=about), prefixes=PREFIXES)
                      if r["slug"].value in entities})
     docs += [_doc(slug, "quote", quote, locator, source, voice)
              for slug, quote, locator, source, voice in quotes]

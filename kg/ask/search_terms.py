@@ -41,6 +41,7 @@ you your no not show me tell list give find all some there
 MAX_COMPLETIONS = 8  # of an unknown word taken as a prefix
 MAX_CORRECTIONS = 4  # of an unknown word taken as a typo
 MIN_PREFIX = 3  # letters before a word is completed
+COMPLETION_POOL = 50  # completions read (shortest first) before picking distinct stems
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-",
                          "−": "-", "\u00ad": None})
 PACKAGE_SYNONYMS = Path(__file__).with_name("synonyms.yaml")
@@ -145,31 +146,47 @@ def _positions(found: list[str], phrase: list[str]) -> list[int]:
 
 def plan(text: str, groups: list[list[str]], known: Callable[[str], bool],
          completions: Callable[[str], list[str]],
-         corrections: Callable[[str, int], list[str]]) -> Plan:
+         corrections: Callable[[str, int], list[str]],
+         stem: Callable[[str], str] = lambda word: word) -> Plan:
     """The search plan for ``text`` against an index (see the module docstring).
 
-    ``known(word)``: the index holds the word or its stem; ``completions(prefix)``: indexed
-    words that begin with it, shortest first; ``corrections(word, edits)``: indexed words at
-    most ``edits`` edits away, closest first (each list sorted the same way as search.js)."""
+    ``known(word)``: the index holds the word or its stem; ``completions(prefix)``: up to
+    COMPLETION_POOL indexed words that begin with it, shortest first; ``corrections(word,
+    edits)``: indexed words at most ``edits`` edits away, closest first (each sorted the same
+    way as search.js). ``stem``: the index's stemmer; a word whose stem an earlier term has
+    is not searched again (each stem is one phrase of the query, counted once)."""
     found = list(dict.fromkeys(query_words(text)))
     result = Plan(found)
     rough, result.synonyms = concepts_of(found, groups)
+    seen: set[str] = set()
+
+    def fresh(words: list[str], most: int) -> list[str]:
+        picked: list[str] = []
+        for word in words:
+            if len(picked) == most:
+                break
+            root = stem(word)
+            if root not in seen:
+                seen.add(root)
+                picked.append(word)
+        return picked
+
     for concept in rough:
         terms: list[str] = []
         for word in concept:
             if known(word):
-                _add(terms, [word])
+                terms += fresh([word], 1)
                 continue
-            more = completions(word)[:MAX_COMPLETIONS] if len(word) >= MIN_PREFIX else []
+            more = fresh(completions(word), MAX_COMPLETIONS) if len(word) >= MIN_PREFIX else []
             if more:
                 result.completed[word] = more
             elif max_edits(word):
-                more = corrections(word, max_edits(word))[:MAX_CORRECTIONS]
+                more = fresh(corrections(word, max_edits(word)), MAX_CORRECTIONS)
                 if more:
                     result.corrected[word] = more
             if more:
-                _add(terms, more)
-            elif word in found:
+                terms += more
+            elif word in found and not known(word):
                 result.unknown.append(word)
         if terms:
             result.concepts.append(terms)

@@ -14,7 +14,7 @@ from kg.ask.search_index import build_index, documents
 from kg.ask.search_terms import fold, synonym_groups
 from kg.graph.store import open_store
 
-HOSTILE_FILE = Path(__file__).parent.parent / "fixtures" / "hostile" / "search.txt"
+HOSTILE_FILE = Path(__file__).parent.parent / "hostile" / "search.txt"
 HOSTILE = [line for line in HOSTILE_FILE.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -60,7 +60,8 @@ def test_stems_prefixes_and_typos(index: Any) -> None:
     evaluated = ids(search(index, "evaluated", limit=5))
     assert {"rec-7", "few-formal-evaluations", "innovation-evaluation-adaptation"} <= set(evaluated)
     found = run_search(index, "implem", groups=[])
-    assert found.plan.completed["implem"][:3] == ["implement", "implemented", "implementing"]
+    # implement, implemented, implementation... share one stem: searched once
+    assert found.plan.completed["implem"] == ["implement"]
     assert found.hits[0]["id"] == "implementation-support"
     typo = run_search(index, "Appelby", groups=[])
     assert typo.plan.corrected == {"appelby": ["appleby"]}

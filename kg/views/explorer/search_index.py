@@ -15,6 +15,7 @@ from typing import Any
 from kg.ask.phrases import FILLER_COST, MAX_UNSAID, MIN_SHARE, TYPO_COST, slot_types
 from kg.ask.search_index import TYPE_ORDER, WEIGHTS
 from kg.ask.search_terms import (
+    COMPLETION_POOL,
     MAX_COMPLETIONS,
     MAX_CORRECTIONS,
     MIN_PREFIX,
@@ -60,7 +61,7 @@ def index(graph: Graph, type_names: dict[str, str]) -> dict[str, Any]:
         "stopWords": sorted(STOP_WORDS),
         "synonyms": synonym_groups() if graph.synonyms is None else graph.synonyms,
         "limits": {"completions": MAX_COMPLETIONS, "corrections": MAX_CORRECTIONS,
-                   "prefix": MIN_PREFIX},
+                   "prefix": MIN_PREFIX, "pool": COMPLETION_POOL},
         "ask": {"minShare": MIN_SHARE, "fillerCost": FILLER_COST, "typoCost": TYPO_COST,
                 "maxUnsaid": MAX_UNSAID},
         "phrases": phrases,

@@ -95,7 +95,8 @@
   function completions(prefix) {
     var found = [];
     vocabulary.atPrefix(prefix).forEach(function (key) { if (key !== prefix) { found.push(key); } });
-    return found.sort(function (a, b) { return (a.length - b.length) || byString(a, b); });
+    return found.sort(function (a, b) { return (a.length - b.length) || byString(a, b); })
+      .slice(0, X.limits.pool);
   }
   function corrections(word, edits) {
     var found = [];
@@ -141,17 +142,26 @@
     var found = unique(queryWords(text));
     var rough = conceptsOf(found);
     var result = { words: found, concepts: [], synonyms: rough.added, completed: {}, corrected: {}, unknown: [] };
+    var seen = new Set();
+    function fresh(list, most) {
+      var picked = [];
+      for (var i = 0; i < list.length && picked.length < most; i++) {
+        var root = stem(list[i]);
+        if (!seen.has(root)) { seen.add(root); picked.push(list[i]); }
+      }
+      return picked;
+    }
     rough.concepts.forEach(function (concept) {
       var terms = [];
       concept.forEach(function (word) {
-        if (known(word)) { addAll(terms, [word]); return; }
-        var more = word.length >= X.limits.prefix ? completions(word).slice(0, X.limits.completions) : [];
+        if (known(word)) { terms = terms.concat(fresh([word], 1)); return; }
+        var more = word.length >= X.limits.prefix ? fresh(completions(word), X.limits.completions) : [];
         if (more.length) { result.completed[word] = more; }
         else if (maxEdits(word)) {
-          more = corrections(word, maxEdits(word)).slice(0, X.limits.corrections);
+          more = fresh(corrections(word, maxEdits(word)), X.limits.corrections);
           if (more.length) { result.corrected[word] = more; }
         }
-        if (more.length) { addAll(terms, more); } else if (found.indexOf(word) >= 0) { result.unknown.push(word); }
+        if (more.length) { terms = terms.concat(more); } else if (found.indexOf(word) >= 0 && !known(word)) { result.unknown.push(word); }
       });
       if (terms.length) { result.concepts.push(terms); }
     });
