@@ -31,7 +31,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.ask.search_index import FIELDS, WEIGHTS
+from kg.ask.search_index import ENTITY_SHIFT, FIELDS, WEIGHT_SQL, WEIGHTS, field_of
 from kg.ask.search_terms import COMPLETION_POOL, Plan, fold, plan, query_words
 from kg.ask.stems import stem
 from kg.core.problems import did_you_mean
@@ -45,7 +45,6 @@ TYPE_GROUPS = {"actor": {"Person", "Organisation", "Role"}, "factor": {"SuccessF
 VOICES = ("authors", "participants", "participant", "cited")
 MARK = ("«", "»")  # around the matched words of a snippet
 SNIPPET_TOKENS = 24
-COUNT_BELOW = 5000  # matching documents under which the entities are counted exactly
 
 
 @dataclass
@@ -81,58 +80,75 @@ def search(index: sqlite3.Connection, text: str, limit: int = 20,
         return Found([], found_plan)
     concepts = found_plan.concepts
     masks: dict[int, int] = {}  # document rowid -> the concepts it holds, one bit each
-    for bit, concept in enumerate(concepts):
-        for (rowid,) in index.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
-                                      (_match(concept),)):
-            masks[rowid] = masks.get(rowid, 0) | (1 << bit)
+    if len(concepts) > 1:  # one concept: every document holds it (read while scoring)
+        for bit, concept in enumerate(concepts):
+            for (rowid,) in index.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
+                                          (_match(concept),)):
+                masks[rowid] = masks.get(rowid, 0) | (1 << bit)
     exact = fold(" ".join(text.split()))
+    exact_docs = {doc for (doc,) in index.execute(
+        "SELECT doc FROM names WHERE folded = ? OR (field = 'id' AND folded = ?)",
+        (exact, exact.replace("-", " ")))}
     types = _types(index) if wanted is not None else {}
-    best: dict[str, tuple[tuple[float, int, float], int, str]] = {}
-    # Level by level, from the documents that hold every concept down: an entity first met
-    # at a level has its best document there, so once a level leaves enough entities the
-    # rest cannot rank above them. Each level's scores come from FTS5 queries that AND the
-    # concepts a document holds: bm25 sums over the query's phrases, and the phrases of the
-    # concepts a document lacks add nothing, so the scores are those of the whole query.
+    best: dict[int, tuple[tuple[float, int, float], int, int]] = {}
+    done_all = _best_by_level(index, concepts, masks, exact_docs, int(limit), best, wanted,
+                              types, voice_set)
+    chosen = _top(best, int(limit))
+    entity = {row[0]: row for row in _entities(index, [slug for _, _, slug in chosen])}
+    chosen.sort(key=lambda item: (tuple(-k for k in item[0]), entity[item[2]][5],
+                                  entity[item[2]][3].lower(), entity[item[2]][1]))
+    match = _match(found_plan.terms)
+    hits = [_hit(key, len(concepts), _shown_row(index, match, rowid), entity[number])
+            for key, rowid, number in chosen[: int(limit)]]
+    total: int | None = len(best) if done_all else None
+    if total is None and voice_set is None:  # every entity holding a term, read off the rowids
+        owners = {rowid >> ENTITY_SHIFT for rowid in masks}
+        total = len(owners) if wanted is None else sum(1 for o in owners
+                                                       if types.get(o) in wanted)
+    return Found(hits, found_plan, total=total, documents=len(masks),
+                 notes=found_plan.notes())
+
+
+
+def _best_by_level(index: sqlite3.Connection, concepts: list[list[str]], masks: dict[int, int],
+                   exact_docs: set[int], limit: int, best: dict[int, Any],
+                   wanted: set[str] | None, types: dict[int, str],
+                   voice_set: set[str] | None) -> bool:
+    """Fill ``best`` (entity -> its best key, document, entity) level by level, from the
+    documents that hold every concept down: an entity first met at a level has its best
+    document there, so once a level leaves enough entities the rest cannot rank above them.
+    Each level's scores come from FTS5 queries that AND the concepts a document holds: bm25
+    sums over the query's phrases, and the phrases of the concepts a document lacks add
+    nothing, so the scores are those of the whole query. True when every level was read."""
     by_mask: dict[int, int] = {}
     for mask in masks.values():
         by_mask[mask] = by_mask.get(mask, 0) + 1
-    done_all = True
+    single = len(concepts) == 1
+    if single:
+        by_mask = {1: 0}
     for level in range(len(concepts), 0, -1):
         for mask in sorted(m for m in by_mask if m.bit_count() == level):
             held_here = " AND ".join(f"({_match(concepts[b])})" for b in range(len(concepts))
                                      if mask >> b & 1)
-            for slug, kind, name, voice, bm25, rowid in index.execute(
-                    "SELECT entity, field, CASE WHEN field IN ('label', 'alias', 'id') "
-                    "THEN text END, voice, bm25(docs), rowid FROM docs WHERE docs MATCH ?",
+            for rowid, score in index.execute(
+                    f"SELECT rowid, -bm25(docs) * {WEIGHT_SQL} FROM docs WHERE docs MATCH ?",
                     (held_here,)):
-                if masks.get(rowid) != mask:
+                if single:
+                    masks[rowid] = 1
+                elif masks.get(rowid) != mask:
                     continue  # it holds more: counted at its own level
-                if wanted is not None and types.get(slug) not in wanted:
+                owner = rowid >> ENTITY_SHIFT
+                if wanted is not None and types.get(owner) not in wanted:
                     continue
-                if voice_set is not None and (kind != "quote" or voice not in voice_set):
+                if voice_set is not None and not _in_voice(index, rowid, voice_set):
                     continue
-                same = name is not None and _same(exact, name, kind)
-                key = (float(same), level, round(-bm25 * WEIGHTS[kind], 6))
-                held = best.get(slug)
+                key = (float(rowid in exact_docs), level, round(score, 6))
+                held = best.get(owner)
                 if held is None or key > held[0]:
-                    best[slug] = (key, rowid, slug)
-        if len(best) >= int(limit) and level > 1:
-            done_all = False
-            break
-    chosen = _top(best, int(limit))
-    entity = {row[0]: row for row in _entities(index, [slug for _, _, slug in chosen])}
-    chosen.sort(key=lambda item: (tuple(-k for k in item[0]), entity[item[2]][5],
-                                  entity[item[2]][3].lower(), item[2]))
-    match = _match(found_plan.terms)
-    hits = [_hit(key, len(concepts), _shown_row(index, match, rowid), entity[slug])
-            for key, rowid, slug in chosen[: int(limit)]]
-    total: int | None = len(best) if done_all else None
-    if total is None and wanted is None and voice_set is None and len(masks) <= COUNT_BELOW:
-        total = index.execute("SELECT count(DISTINCT entity) FROM docs WHERE docs MATCH ?",
-                              (match,)).fetchone()[0]
-    return Found(hits, found_plan, total=total, documents=len(masks),
-                 notes=found_plan.notes())
-
+                    best[owner] = (key, rowid, owner)
+        if len(best) >= limit and level > 1:
+            return False
+    return True
 
 
 class Terms:
@@ -175,8 +191,8 @@ def _match(terms: list[str]) -> str:
     return " OR ".join(f'"{term}"' for term in terms)
 
 
-def _top(best: dict[str, tuple[tuple[float, int, float], int, str]], limit: int
-         ) -> list[tuple[tuple[float, int, float], int, str]]:
+def _top(best: dict[int, tuple[tuple[float, int, float], int, int]], limit: int
+         ) -> list[tuple[tuple[float, int, float], int, int]]:
     """The ``limit`` best entities by key, and every entity tied with the last of them (the
     tie is broken by type and label, which are read only for these)."""
     import heapq
@@ -188,17 +204,24 @@ def _top(best: dict[str, tuple[tuple[float, int, float], int, str]], limit: int
     return [item for item in best.values() if item[0] >= last]
 
 
-def _types(index: sqlite3.Connection) -> dict[str, str]:
-    return dict(index.execute("SELECT slug, type FROM entities"))
+def _types(index: sqlite3.Connection) -> dict[int, str]:
+    return dict(index.execute("SELECT number, type FROM entities"))
 
 
-def _entities(index: sqlite3.Connection, slugs: list[str]) -> list[tuple[Any, ...]]:
-    """(slug, type, label, label, iri, rank) of each entity."""
+def _in_voice(index: sqlite3.Connection, rowid: int, voices: set[str]) -> bool:
+    if field_of(rowid) != "quote":
+        return False
+    row = index.execute("SELECT voice FROM docs WHERE rowid = ?", (rowid,)).fetchone()
+    return row is not None and row[0] in voices
+
+
+def _entities(index: sqlite3.Connection, numbers: list[int]) -> list[tuple[Any, ...]]:
+    """(number, slug, type, label, iri, rank) of each entity."""
     out: list[tuple[Any, ...]] = []
-    for start in range(0, len(slugs), 500):
-        part = slugs[start:start + 500]
+    for start in range(0, len(numbers), 500):
+        part = numbers[start:start + 500]
         out += index.execute(
-            "SELECT slug, type, label, label, iri, rank FROM entities WHERE slug IN "
+            "SELECT number, slug, type, label, iri, rank FROM entities WHERE number IN "
             f"({', '.join('?' * len(part))})", part).fetchall()
     return out
 
@@ -215,7 +238,7 @@ def _shown_row(index: sqlite3.Connection, match: str, rowid: int) -> tuple[Any, 
 def _hit(key: tuple[float, int, float], concepts: int, row: tuple[Any, ...],
          entity: tuple[Any, ...]) -> dict[str, Any]:
     kind, text, locator, source, voice, marked = row
-    slug, type_name, label, _, iri, _ = entity
+    _, slug, type_name, label, iri, _ = entity
     plain = marked.replace("\x02", "").replace("\x03", "")
     matched_words = sorted({fold(part.split("\x03", 1)[0]) for part in marked.split("\x02")[1:]})
     hit: dict[str, Any] = {

@@ -25,11 +25,17 @@ from typing import Any
 
 from kg import ONTOLOGY_NS
 from kg.ask.queries import PREFIXES
-from kg.ask.search_terms import words
+from kg.ask.search_terms import fold, words
 
-INDEX_VERSION = 2  # bump when the documents or the table layout change
+INDEX_VERSION = 3  # bump when the documents or the table layout change
 INDEX_FILE = f"search-v{INDEX_VERSION}.sqlite"
 FIELDS = ("label", "alias", "id", "description", "note", "detail", "quote")
+# A document's rowid says whose it is and what field it comes from: its entity's number (in
+# the entities table) << 24 | its number among that entity's documents << 3 | its field's
+# place in FIELDS. Ranking then reads no column of the documents (reading one costs more
+# than bm25 itself): only rowids and scores.
+FIELD_BITS = 8
+ENTITY_SHIFT = 24
 # A match in a field counts this many times a match in a quote: a label or alias match
 # outranks a quote match. The explorer reads the same weights.
 WEIGHTS = {"label": 10.0, "alias": 8.0, "id": 6.0, "description": 3.0, "note": 2.0,
@@ -116,9 +122,11 @@ def _doc(entity: str, kind: str, text: str, locator: str = "", source: str = "",
 SCHEMA = f"""
 CREATE VIRTUAL TABLE docs USING fts5(text, entity UNINDEXED, field UNINDEXED,
   locator UNINDEXED, source UNINDEXED, voice UNINDEXED, tokenize='{TOKENIZER}');
-CREATE TABLE entities(slug TEXT PRIMARY KEY, iri TEXT, type TEXT, label TEXT, aliases TEXT,
-  rank INTEGER);
+CREATE TABLE entities(number INTEGER PRIMARY KEY, slug TEXT UNIQUE, iri TEXT, type TEXT,
+  label TEXT, aliases TEXT, rank INTEGER);
 CREATE TABLE words(word TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE names(folded TEXT, field TEXT, doc INTEGER);
+CREATE INDEX names_folded ON names(folded);
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE sources(slug TEXT PRIMARY KEY, name TEXT);
 """
@@ -137,11 +145,19 @@ def build_index(store: Any, path: Path | None = None) -> sqlite3.Connection:
         temp.unlink(missing_ok=True)
     conn = sqlite3.connect(":memory:" if temp is None else str(temp))
     conn.executescript(SCHEMA)
-    conn.executemany("INSERT INTO docs(text, entity, field, locator, source, voice) "
-                     "VALUES (:text, :entity, :field, :locator, :source, :voice)", docs)
-    conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?)",
-                     [(e.slug, e.iri, e.type, e.label, json.dumps(e.aliases), _rank(e.type))
-                      for e in entities])
+    numbers = {e.slug: n for n, e in enumerate(entities, 1)}
+    counts: dict[str, int] = {}
+    rowids = []
+    for doc in docs:
+        seq = counts[doc["entity"]] = counts.get(doc["entity"], 0) + 1
+        rowids.append(rowid_of(numbers[doc["entity"]], seq, doc["field"]))
+    conn.executemany("INSERT INTO docs(rowid, text, entity, field, locator, source, voice) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(rowid, d["text"], d["entity"], d["field"], d["locator"], d["source"],
+                       d["voice"]) for rowid, d in zip(rowids, docs, strict=True)])
+    conn.executemany("INSERT INTO entities VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     [(numbers[e.slug], e.slug, e.iri, e.type, e.label, json.dumps(e.aliases),
+                       _rank(e.type)) for e in entities])
     from kg.ask.cite import source_names
 
     conn.executemany("INSERT INTO sources VALUES (?, ?)", sorted(source_names(store).items()))
@@ -151,6 +167,10 @@ def build_index(store: Any, path: Path | None = None) -> sqlite3.Connection:
         ("documents", str(len(docs))), ("entities", str(len(entities))),
         ("words", str(len(vocabulary))),
         ("seconds", f"{time.perf_counter() - started:.3f}")])
+    conn.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                     [(fold(doc["text"]), doc["field"], rowid)
+                      for rowid, doc in zip(rowids, docs, strict=True)
+                      if doc["field"] in ("label", "alias", "id")])
     conn.execute("INSERT INTO docs(docs) VALUES ('optimize')")
     conn.commit()
     if temp is None or path is None:
@@ -187,6 +207,22 @@ def index_for(data: Path) -> sqlite3.Connection:
         return build_index(store, path)
     except (OSError, sqlite3.OperationalError):
         return build_index(store)  # the cache cannot be written: work in memory
+
+
+def rowid_of(entity: int, seq: int, field: str) -> int:
+    return (entity << ENTITY_SHIFT) | (seq * FIELD_BITS) | FIELDS.index(field)
+
+
+def field_of(rowid: int) -> str:
+    return FIELDS[rowid % FIELD_BITS]
+
+
+def entity_of(rowid: int) -> int:
+    return rowid >> ENTITY_SHIFT
+
+
+_CASES = " ".join(f"WHEN {i} THEN {WEIGHTS[f]!r}" for i, f in enumerate(FIELDS))
+WEIGHT_SQL = f"CASE rowid & {FIELD_BITS - 1} {_CASES} END"  # the field's weight, from the rowid
 
 
 def sources_of(index: sqlite3.Connection) -> dict[str, str]:

@@ -90,7 +90,7 @@ def shown(row: dict[str, Any], attribute: Callable[[dict[str, Any]], str] | None
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 SHORT = 14  # a column whose every cell is at most this wide is never wrapped
 MIN_TEXT = 12  # the narrowest a wrapped text column may be
-READABLE = 24  # narrower than this, a long text reads better as a block per row
+READABLE = 20  # narrower than this, a long text reads better as a block per row
 
 
 # Columns separated by two spaces, a rule under the heading, no outer edge.
