@@ -27,7 +27,7 @@ BUDGET_MS = {"1": 50.0, "1m": 200.0}
 QUERIES = ["Appleby", "NSF-MH", "tide of money", "no extra funding", "Bradly", "Appelby",
            "evaluated", "implem", "held to account", "CYP",
            "NSF for Adult Mental Health Services", "lacked implementation support",
-           "which strategies lacked money"]
+           "which strategies lacked money", "health", "mental health"]
 
 
 def measure(size: str, runs: int, work: Path) -> dict[str, object]:

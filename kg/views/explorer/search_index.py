@@ -22,6 +22,7 @@ from kg.ask.search_terms import (
     STOP_WORDS,
     synonym_groups,
 )
+from kg.data.schema import VOICE_WORDS
 from kg.views.explorer.collect import Graph
 
 _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
@@ -65,6 +66,7 @@ def index(graph: Graph, type_names: dict[str, str]) -> dict[str, Any]:
         "ask": {"minShare": MIN_SHARE, "fillerCost": FILLER_COST, "typoCost": TYPO_COST,
                 "maxUnsaid": MAX_UNSAID},
         "phrases": phrases,
+        "voiceWords": VOICE_WORDS,
         "sources": {slug: [name, graph.urls.get(slug, "")]
                     for slug, name in graph.source_names.items()},
     }

@@ -394,12 +394,14 @@
         para.appendChild(document.createTextNode("\u201d"));
         block.appendChild(para);
         figure.appendChild(block);
-        var caption = el("figcaption", "\u2014 ");
+        // Whose words, where, as `mhkg` says it (kg/ask/cite.py): the source that holds them.
+        var caption = el("figcaption", "\u2014 " + (hit.voice && hit.voice !== "authors"
+          ? (X.voiceWords[hit.voice] || hit.voice) + ", in " : ""));
         var source = X.sources[hit.source] || [hit.source, ""];
         if (source[1]) { caption.appendChild(link(root + source[1], source[0])); } else { caption.appendChild(document.createTextNode(source[0])); }
         caption.appendChild(document.createTextNode(", section \u2018"));
         caption.appendChild(el("span", hit.locator, "locator"));
-        caption.appendChild(document.createTextNode("\u2019" + (hit.voice && hit.voice !== "authors" ? "; voice: " + hit.voice : "")));
+        caption.appendChild(document.createTextNode("\u2019"));
         figure.appendChild(caption);
         item.appendChild(figure);
       } else {
