@@ -12,11 +12,13 @@ Matching, the same in the explorer's ``search.js``:
 2. For each phrase, its words are found in order in the question, left to right; a word is
    found when its stem is the same, or when it is a typo of it (the edits search allows).
    The question's words between two found words fill the slot between them.
-3. A phrase fits when at least half of its words other than stop words are found and every
+3. A phrase fits when at least half of its words other than stop words are found, the
+   question says no "not" (or another negation) that the phrase does not, and every
    slot holds words that the search resolves to an entity of the slot's type (labels,
    aliases, typos: "the NSF", "Bradly"): all its words found in one name, which leaves
    out at most two of the name's words. Its score is the share of words found, less a
-   tenth for each word of the question left over.
+   tenth for each word of the question left over and a twentieth for each typo; under 0.5
+   it does not fit.
 4. The best fit answers; ties go to the phrase listed first.
 
 It never runs anything but a canned query.
@@ -36,6 +38,11 @@ SLOT = re.compile(r"\{([a-z][a-z0-9_-]*)\}")
 MIN_SHARE = 0.5
 FILLER_COST = 0.1
 TYPO_COST = 0.05
+MIN_FIT = 0.5  # a phrase that fits worse than this does not answer
+# A question that says one of these where the phrase does not (and no slot holds it) asks
+# something else: "which strategies did not lack ..." is not "which strategies lacked ...".
+NEGATIONS = frozenset("not no never nor neither none nothing without cannot didn doesn don "
+                      "isn wasn weren aren hasn haven hadn won wouldn shouldn couldn".split())
 MAX_UNSAID = 2  # words of an entity's name a slot may leave out
 
 
@@ -119,8 +126,11 @@ def align(phrase: Phrase, said: list[str], said_stems: list[str],
             used[i] = True
     if key_total == 0 or key_found == 0 or key_found / key_total < MIN_SHARE:
         return None
+    if any(not used[i] and word in NEGATIONS for i, word in enumerate(said)):
+        return None
     left = sum(1 for i, word in enumerate(said) if not used[i] and word not in STOP_WORDS)
-    return key_found / key_total - FILLER_COST * left - TYPO_COST * typos, slots
+    score = key_found / key_total - FILLER_COST * left - TYPO_COST * typos
+    return (score, slots) if score >= MIN_FIT else None
 
 
 def slot_types(query: Any, slot: str) -> list[str] | None:

@@ -83,7 +83,7 @@ def search(index: sqlite3.Connection, text: str, limit: int = 20,
     if len(concepts) > 1:  # one concept: every document holds it (read while scoring)
         for bit, concept in enumerate(concepts):
             for (rowid,) in index.execute("SELECT rowid FROM docs WHERE docs MATCH ?",
-                                          (_match(concept),)):
+                                          (_match([concept]),)):
                 masks[rowid] = masks.get(rowid, 0) | (1 << bit)
     exact = fold(" ".join(text.split()))
     exact_docs = {doc for (doc,) in index.execute(
@@ -97,7 +97,7 @@ def search(index: sqlite3.Connection, text: str, limit: int = 20,
     entity = {row[0]: row for row in _entities(index, [slug for _, _, slug in chosen])}
     chosen.sort(key=lambda item: (tuple(-k for k in item[0]), entity[item[2]][5],
                                   entity[item[2]][3].lower(), entity[item[2]][1]))
-    match = _match(found_plan.terms)
+    match = _match(concepts)
     hits = [_hit(key, len(concepts), _shown_row(index, match, rowid), entity[number])
             for key, rowid, number in chosen[: int(limit)]]
     total: int | None = len(best) if done_all else None
@@ -128,8 +128,8 @@ def _best_by_level(index: sqlite3.Connection, concepts: list[list[str]], masks: 
         by_mask = {1: 0}
     for level in range(len(concepts), 0, -1):
         for mask in sorted(m for m in by_mask if m.bit_count() == level):
-            held_here = " AND ".join(f"({_match(concepts[b])})" for b in range(len(concepts))
-                                     if mask >> b & 1)
+            held_here = " AND ".join(f"({_match([concepts[b]])})"
+                                     for b in range(len(concepts)) if mask >> b & 1)
             for rowid, score in index.execute(
                     f"SELECT rowid, -bm25(docs) * {WEIGHT_SQL} FROM docs WHERE docs MATCH ?",
                     (held_here,)):
@@ -186,9 +186,15 @@ def _same(exact: str, text: str, kind: str) -> bool:
     return folded == exact or (kind == "id" and folded == exact.replace("-", " "))
 
 
-def _match(terms: list[str]) -> str:
-    """An FTS5 query: the terms (letters and digits only), each quoted, joined by OR."""
-    return " OR ".join(f'"{term}"' for term in terms)
+def _match(concepts: list[list[list[str]]]) -> str:
+    """An FTS5 query for concepts (ORed), each an OR of alternatives, each one quoted word
+    or an AND of quoted words; words are runs of letters and digits, never FTS5 syntax."""
+    return " OR ".join(_alternatives(concept) for concept in concepts)
+
+
+def _alternatives(concept: list[list[str]]) -> str:
+    return " OR ".join(f'"{a[0]}"' if len(a) == 1 else
+                       "(" + " AND ".join(f'"{w}"' for w in a) + ")" for a in concept)
 
 
 def _top(best: dict[int, tuple[tuple[float, int, float], int, int]], limit: int
@@ -284,7 +290,7 @@ def wanted_voices(voices: list[str] | None) -> set[str] | None:
 def suggest(index: sqlite3.Connection, text: str, queries: list[Any] | None = None,
             limit: int = 5) -> dict[str, Any]:
     """When nothing is found: the closest names (labels and aliases, by fuzzy ratio) and
-    the canned questions whose title, description or phrases share a word with ``text``."""
+    the canned questions whose title or phrases share the most words (stems) with ``text``."""
     from rapidfuzz import fuzz, process
 
     names: dict[str, tuple[str, str]] = {}
@@ -299,14 +305,16 @@ def suggest(index: sqlite3.Connection, text: str, queries: list[Any] | None = No
         slug, label = names[name]
         if all(p["id"] != slug for p in picked):
             picked.append({"id": slug, "label": label})
-    wanted = set(query_words(text))
+    wanted = {stem(w) for w in query_words(text)}
     asked = []
-    for query in queries or []:
-        said = " ".join([query.title, query.description, *(
-            p if isinstance(p, str) else p["say"] for p in getattr(query, "phrases", []))])
-        if wanted & set(query_words(said)):
-            asked.append({"query": query.name, "title": query.title})
-    return {"names": picked, "queries": asked[:limit]}
+    for order, query in enumerate(queries or []):
+        said = " ".join([query.title, *(p if isinstance(p, str) else p["say"]
+                                        for p in getattr(query, "phrases", []))])
+        shared = len(wanted & {stem(w) for w in query_words(said)})
+        if shared:
+            asked.append((-shared, order, {"query": query.name, "title": query.title}))
+    asked.sort(key=lambda item: item[:2])
+    return {"names": picked, "queries": [item[2] for item in asked[:limit]]}
 
 
 assert set(WEIGHTS) == set(FIELDS)

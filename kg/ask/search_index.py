@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from kg import ONTOLOGY_NS
 from kg.ask.queries import PREFIXES
 from kg.ask.search_terms import fold, words
 
-INDEX_VERSION = 3  # bump when the documents or the table layout change
+INDEX_VERSION = 4  # bump when the documents or the table layout change
 INDEX_FILE = f"search-v{INDEX_VERSION}.sqlite"
 FIELDS = ("label", "alias", "id", "description", "note", "detail", "quote")
 # A document's rowid says whose it is and what field it comes from: its entity's number (in
@@ -115,6 +116,9 @@ def documents(store: Any) -> tuple[list[Entity], list[dict[str, str]]]:
 
 def _doc(entity: str, kind: str, text: str, locator: str = "", source: str = "",
          voice: str = "") -> dict[str, str]:
+    # NFKC: a ligature or a full-width letter is indexed as the letters it stands for, as
+    # fold() reads the query (FTS5's tokenizer does not take them apart itself).
+    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
     return {"entity": entity, "field": kind, "text": text, "locator": locator,
             "source": source, "voice": voice}
 
@@ -182,7 +186,7 @@ def build_index(store: Any, path: Path | None = None) -> sqlite3.Connection:
 
 def open_index(path: Path) -> sqlite3.Connection:
     """An index file, opened read-only."""
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)  # # and % escaped
 
 
 def index_for(data: Path) -> sqlite3.Connection:

@@ -48,14 +48,15 @@ PACKAGE_SYNONYMS = Path(__file__).with_name("synonyms.yaml")
 
 
 def fold(text: str) -> str:
-    """Text for matching: quote marks and dashes made plain, accents dropped, casefolded."""
+    """Text for matching: quote marks and dashes made plain, ligatures and accents taken
+    apart (NFKD, accents dropped), lower case."""
     if text.isascii():  # the common case, and the fast one
         return " ".join(text.split()).lower()
     text = normalise(text).translate(_DASHES)
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text)
                        if not unicodedata.combining(c))
-    return text.casefold()
+    return text.lower()  # not casefold(): FTS5 keeps ß, as JavaScript's toLowerCase() does
 
 
 def words(text: str) -> list[str]:
@@ -77,14 +78,15 @@ def max_edits(word: str) -> int:
 
 @dataclass
 class Plan:
-    """What a query searches for. ``concepts`` are the query's words, one list of terms
-    each (the word, or its completions or corrections, and its synonyms; a synonym phrase
-    and its words are one concept); ``terms`` all of them, each searched with its stem. A
-    document that holds more concepts ranks first."""
+    """What a query searches for. ``concepts`` are the query's words, each a list of
+    alternatives (the word, or its completions or corrections, and its synonyms); an
+    alternative is one word, or the words of a phrase that must all be found (a synonym
+    phrase: "children and young people" is children AND young AND people). A document that
+    holds more concepts ranks first. ``terms``: every word searched, each stem once."""
 
     words: list[str]
-    concepts: list[list[str]] = field(default_factory=list)
-    synonyms: dict[str, list[str]] = field(default_factory=dict)  # member -> words added
+    concepts: list[list[list[str]]] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)  # member -> what it added
     completed: dict[str, list[str]] = field(default_factory=dict)  # prefix -> words
     corrected: dict[str, list[str]] = field(default_factory=dict)  # typo -> words
     unknown: list[str] = field(default_factory=list)  # words nothing was found for
@@ -93,7 +95,8 @@ class Plan:
     def terms(self) -> list[str]:
         out: list[str] = []
         for concept in self.concepts:
-            _add(out, concept)
+            for alternative in concept:
+                _add(out, alternative)
         return out
 
     def notes(self) -> list[str]:
@@ -110,32 +113,40 @@ class Plan:
 
 
 def concepts_of(found: list[str], groups: list[list[str]]
-                ) -> tuple[list[list[str]], dict[str, list[str]]]:
-    """The query's concepts before unknown words are resolved: one per word, merged where a
-    synonym group's member (a word or a phrase) is in the query, with the group's other
-    words added; and, for the reader, member -> words added."""
+                ) -> tuple[list[list[list[str]]], dict[str, list[str]]]:
+    """The query's concepts before unknown words are resolved: one per word; where a
+    synonym group's member (a word, or a phrase as consecutive words) is in the query, its
+    words become one concept, an alternative of their own (all of them needed), beside the
+    group's other members (a phrase member: all its words needed). Also, for the reader,
+    member -> the members added."""
     owner = list(range(len(found)))  # word index -> concept index
-    concepts: list[list[str]] = [[w] for w in found]
+    concepts: list[list[list[str]]] = [[[w]] for w in found]
     added: dict[str, list[str]] = {}
     for group in groups:
         members = [query_words(member) for member in group]
-        spans = [(i, len(m)) for m in members if m for i in _positions(found, m)]
+        spans = [(i, len(m), k) for k, m in enumerate(members) if m
+                 for i in _positions(found, m)]
         if not spans:
             continue
         target = owner[spans[0][0]]
-        for start, size in spans:
+        for start, size, _ in spans:
+            span = found[start:start + size]
             for at in range(start, start + size):
                 source = owner[at]
                 if source != target:
-                    _add(concepts[target], concepts[source])
+                    concepts[target] += [a for a in concepts[source] if a not in concepts[target]]
                     concepts[source] = []
                     owner = [target if o == source else o for o in owner]
-        hit = next(group[i] for i, m in enumerate(members) if m and _positions(found, m))
-        new = [w for m in members for w in m if w not in concepts[target]]
-        new = list(dict.fromkeys(new))
-        if new:
-            concepts[target].extend(new)
-            added[hit] = new
+            if size > 1:  # the phrase the user wrote: all its words, not any of them
+                concepts[target] = [a for a in concepts[target] if not (len(a) == 1
+                                                                        and a[0] in span)]
+                if span not in concepts[target]:
+                    concepts[target].insert(0, span)
+        hit = group[spans[0][2]]
+        fresh = [m for m in members if m and m not in concepts[target]]
+        if fresh:
+            concepts[target] += fresh
+            added[hit] = [" ".join(m) for m in fresh]
     return [c for c in concepts if c], added
 
 
@@ -153,8 +164,10 @@ def plan(text: str, groups: list[list[str]], known: Callable[[str], bool],
     ``known(word)``: the index holds the word or its stem; ``completions(prefix)``: up to
     COMPLETION_POOL indexed words that begin with it, shortest first; ``corrections(word,
     edits)``: indexed words at most ``edits`` edits away, closest first (each sorted the same
-    way as search.js). ``stem``: the index's stemmer; a word whose stem an earlier term has
-    is not searched again (each stem is one phrase of the query, counted once)."""
+    way as search.js). ``stem``: the index's stemmer; within a concept, a word whose stem an
+    earlier alternative has is not searched again (implement, implemented, implementation
+    are one), and a phrase only when none of its stems is there already and all its words
+    are in the index."""
     found = list(dict.fromkeys(query_words(text)))
     result = Plan(found)
     rough, result.synonyms = concepts_of(found, groups)
@@ -172,10 +185,18 @@ def plan(text: str, groups: list[list[str]], known: Callable[[str], bool],
         return picked
 
     for concept in rough:
-        terms: list[str] = []
-        for word in concept:
+        alternatives: list[list[str]] = []
+        seen.clear()
+        for alternative in concept:
+            if len(alternative) > 1:  # a phrase: all its words, as they are
+                roots = [stem(w) for w in alternative]
+                if all(known(w) for w in alternative) and not seen & set(roots):
+                    seen.update(roots)
+                    alternatives.append(list(alternative))
+                continue
+            word = alternative[0]
             if known(word):
-                terms += fresh([word], 1)
+                alternatives += [[w] for w in fresh([word], 1)]
                 continue
             more = fresh(completions(word), MAX_COMPLETIONS) if len(word) >= MIN_PREFIX else []
             if more:
@@ -185,11 +206,11 @@ def plan(text: str, groups: list[list[str]], known: Callable[[str], bool],
                 if more:
                     result.corrected[word] = more
             if more:
-                terms += more
+                alternatives += [[w] for w in more]
             elif word in found and not known(word):
                 result.unknown.append(word)
-        if terms:
-            result.concepts.append(terms)
+        if alternatives:
+            result.concepts.append(alternatives)
     return result
 
 

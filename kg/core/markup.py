@@ -23,10 +23,14 @@ def plain(text: str) -> str:
         return text
     out: list[str] = []
     for block in _parser().parse(text):
-        if block.type == "inline":
+        if block.type in ("code_block", "fence"):  # indented or fenced: its text as it is
+            out.append(block.content + " ")
+        elif block.type == "inline":
             for token in block.children or []:
                 if token.type in ("text", "code_inline"):
                     out.append(token.content)
+                elif token.type == "image":  # its alt text
+                    out.append("".join(c.content for c in token.children or []))
                 elif token.type in ("softbreak", "hardbreak"):
                     out.append(" ")
             out.append(" ")

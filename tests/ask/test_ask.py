@@ -49,6 +49,15 @@ def test_ask_prints_the_command_it_ran_and_json_names_it() -> None:
     assert {row["strategy"] for row in payload["rows"]} == {"iapt"}
 
 
+@pytest.mark.parametrize("question", [
+    "which strategies did not lack implementation support",  # the opposite question
+    "funding for Lord Bradley",  # a person is not a strategy: never all the rows instead
+    "which strategies lacked Appleby",
+])
+def test_questions_that_do_not_fit_are_not_bent_to_fit(question: str, resolve: Any) -> None:
+    assert understand(question, all_queries(), resolve) is None
+
+
 def test_no_fit_says_so_and_exits_1() -> None:
     result = run_mhkg("ask", "what is the meaning of life")
     assert result.returncode == 1

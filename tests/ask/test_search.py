@@ -82,7 +82,11 @@ def test_label_outranks_quote_and_exact_name_comes_first(index: Any) -> None:
 
 def test_synonyms_from_the_package_and_from_the_data_folder(index: Any, tmp_path: Path) -> None:
     found = run_search(index, "CYP", groups=synonym_groups())
-    assert found.plan.synonyms == {"cyp": ["children", "young", "people"]}
+    assert found.plan.synonyms == {"cyp": ["children young people"]}
+    # a phrase member is all its words: "other people" alone is not "children and young people"
+    assert found.plan.concepts == [[["cyp"], ["children", "young", "people"]]]
+    assert "gps-lead-managers-manage" not in ids(run_search(index, "CYP", limit=50,
+                                                            groups=synonym_groups()).hits)
     assert ids(found.hits[:2]) == ["cyp-iapt", "nsf-cyp"] or set(ids(found.hits[:2])) == {
         "cyp-iapt", "nsf-cyp"}
     (tmp_path / "synonyms.yaml").write_text("synonyms:\n  - [tsar, national clinical "
@@ -148,3 +152,22 @@ def test_fixture_search(fixture_data: Path) -> None:
     assert search(index, "Ada")[0]["id"] == "ada-example"
     assert "first" in ids(search(index, "money", types=["Strategy"]))
     assert search(index, "(a+)+$") is not None  # plain words, never a pattern
+
+
+def test_an_index_in_a_folder_with_hash_and_percent(tmp_path: Path) -> None:
+    """The read-only URI escapes the path: '#' or '%' in a cache folder opens the right file."""
+    from kg.ask.search_index import open_index
+
+    folder = tmp_path / "a#b %20c"
+    folder.mkdir()
+    built = build_index(open_store(), folder / "search.sqlite")
+    assert built.execute("SELECT count(*) FROM entities").fetchone()[0] > 100
+    again = open_index(folder / "search.sqlite")
+    assert again.execute("SELECT count(*) FROM docs").fetchone()[0] > 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a#b %20c"]
+
+
+def test_fold_keeps_what_the_index_keeps() -> None:
+    from kg.ask.search_terms import words
+
+    assert words("Straße ﬁnancial Ｆｕｌｌ") == ["straße", "financial", "full"]

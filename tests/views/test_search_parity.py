@@ -78,3 +78,49 @@ def test_the_box_offers_the_canned_question_first(page: Any) -> None:
     first = page.locator("#results li").first
     assert "Strategies that lacked a factor" in first.text_content()
     assert "mhkg query lacking --factor money" in first.locator("code").text_content()
+
+
+def test_an_entity_named_like_an_object_property(browser: Any, tmp_path: Path) -> None:
+    """search.js keys entities by id in a Map: an id such as 'constructor' or 'toString'
+    (both valid slugs) is an entity like any other, not a property of every object."""
+    from kg.views.explorer.search_index import json_for_script
+    from kg.views.explorer.site import asset
+
+    (tmp_path / "assets" / "vendor").mkdir(parents=True)
+    for name in ("search.js", "vendor/minisearch.js", "vendor/searchable-map.js",
+                 "vendor/stemmer.js"):
+        (tmp_path / "assets" / name).write_text(asset(name), encoding="utf-8")
+    index = {"docs": [["constructor", "label", "The constructor strategy", "", "", ""],
+                      ["tostring", "label", "toString", "", "", ""],
+                      ["other", "quote", "a constructor quote", "1. Money", "constructor",
+                       "authors"]],
+             "entities": {"constructor": ["Strategy", "The constructor strategy",
+                                          "strategy/constructor.html", []],
+                          "tostring": ["Strategy", "toString", "strategy/tostring.html", []],
+                          "other": ["Strategy", "Other", "strategy/other.html", []]},
+             "weights": {"label": 10, "quote": 1}, "typeOrder": ["Strategy"],
+             "typeNames": {"Strategy": "Strategy"}, "stopWords": ["the"], "synonyms": [],
+             "limits": {"completions": 8, "corrections": 4, "prefix": 3, "pool": 50},
+             "ask": {"minShare": 0.5, "fillerCost": 0.1, "typoCost": 0.05, "maxUnsaid": 2,
+                     "minFit": 0.5, "negations": ["not"]},
+             "phrases": [], "voiceWords": {"authors": "the authors"}, "sources": {}}
+    (tmp_path / "assets" / "search-index.js").write_text(
+        "window.MHKG_SEARCH = " + json_for_script(index) + ";", encoding="utf-8")
+    (tmp_path / "search.html").write_text(
+        "<!doctype html><html><body><form id=search-form><input id=q></form>"
+        "<p id=search-status></p><ol id=results></ol>"
+        + "".join(f'<script src="assets/{n}"></script>' for n in (
+            "vendor/minisearch.js", "vendor/searchable-map.js", "vendor/stemmer.js",
+            "search-index.js", "search.js")) + "</body></html>", encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((tmp_path / "search.html").as_uri() + "?q=constructor")
+    page.wait_for_selector("body[data-search-ready=true]")
+    found = page.evaluate("() => mhkgSearch('constructor').hits.map(h => h.id)")
+    assert found[0] == "constructor" and "other" in found
+    assert page.evaluate("() => mhkgSearch('tostring').hits.map(h => h.id)") == ["tostring"]
+    assert "a constructor quote" in page.text_content("#results")  # the quote's caption too
+    assert errors == []
+    context.close()

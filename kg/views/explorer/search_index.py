@@ -12,7 +12,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kg.ask.phrases import FILLER_COST, MAX_UNSAID, MIN_SHARE, TYPO_COST, slot_types
+from kg.ask.phrases import (
+    FILLER_COST,
+    MAX_UNSAID,
+    MIN_FIT,
+    MIN_SHARE,
+    NEGATIONS,
+    TYPO_COST,
+    slot_types,
+)
 from kg.ask.search_index import TYPE_ORDER, WEIGHTS
 from kg.ask.search_terms import (
     COMPLETION_POOL,
@@ -64,7 +72,7 @@ def index(graph: Graph, type_names: dict[str, str]) -> dict[str, Any]:
         "limits": {"completions": MAX_COMPLETIONS, "corrections": MAX_CORRECTIONS,
                    "prefix": MIN_PREFIX, "pool": COMPLETION_POOL},
         "ask": {"minShare": MIN_SHARE, "fillerCost": FILLER_COST, "typoCost": TYPO_COST,
-                "maxUnsaid": MAX_UNSAID},
+                "maxUnsaid": MAX_UNSAID, "minFit": MIN_FIT, "negations": sorted(NEGATIONS)},
         "phrases": phrases,
         "voiceWords": VOICE_WORDS,
         "sources": {slug: [name, graph.urls.get(slug, "")]

@@ -111,30 +111,41 @@
     }
     return out;
   }
+  function sameList(a, b) { return a.length === b.length && a.every(function (w, i) { return w === b[i]; }); }
+  function hasList(lists, list) { return lists.some(function (l) { return sameList(l, list); }); }
   function conceptsOf(found) {
+    // kg/ask/search_terms.py concepts_of: a concept is a list of alternatives, each a word
+    // or the words of a phrase that must all be found.
     var owner = found.map(function (_, i) { return i; });
-    var concepts = found.map(function (w) { return [w]; });
+    var concepts = found.map(function (w) { return [[w]]; });
     var added = {};
     X.synonyms.forEach(function (group) {
       var members = group.map(queryWords);
       var spans = [];
-      members.forEach(function (m) { if (m.length) { positions(found, m).forEach(function (i) { spans.push([i, m.length]); }); } });
+      members.forEach(function (m, k) { if (m.length) { positions(found, m).forEach(function (i) { spans.push([i, m.length, k]); }); } });
       if (!spans.length) { return; }
       var target = owner[spans[0][0]];
       spans.forEach(function (span) {
+        var words = found.slice(span[0], span[0] + span[1]);
         for (var at = span[0]; at < span[0] + span[1]; at++) {
           var source = owner[at];
           if (source !== target) {
-            addAll(concepts[target], concepts[source]);
+            concepts[source].forEach(function (a) { if (!hasList(concepts[target], a)) { concepts[target].push(a); } });
             concepts[source] = [];
             owner = owner.map(function (o) { return o === source ? target : o; });
           }
         }
+        if (span[1] > 1) {
+          concepts[target] = concepts[target].filter(function (a) { return !(a.length === 1 && words.indexOf(a[0]) >= 0); });
+          if (!hasList(concepts[target], words)) { concepts[target].unshift(words); }
+        }
       });
-      var hit = group.filter(function (_, i) { return members[i].length && positions(found, members[i]).length; })[0];
-      var fresh = [];
-      members.forEach(function (m) { m.forEach(function (w) { if (concepts[target].indexOf(w) < 0 && fresh.indexOf(w) < 0) { fresh.push(w); } }); });
-      if (fresh.length) { fresh.forEach(function (w) { concepts[target].push(w); }); added[hit] = fresh; }
+      var hit = group[spans[0][2]];
+      var fresh = members.filter(function (m) { return m.length && !hasList(concepts[target], m); });
+      if (fresh.length) {
+        fresh.forEach(function (m) { concepts[target].push(m); });
+        added[hit] = fresh.map(function (m) { return m.join(" "); });
+      }
     });
     return { concepts: concepts.filter(function (c) { return c.length; }), added: added };
   }
@@ -151,23 +162,45 @@
       }
       return picked;
     }
+    function single(list) { return list.map(function (w) { return [w]; }); }
     rough.concepts.forEach(function (concept) {
-      var terms = [];
-      concept.forEach(function (word) {
-        if (known(word)) { terms = terms.concat(fresh([word], 1)); return; }
+      var alternatives = [];
+      seen = new Set();
+      concept.forEach(function (alternative) {
+        if (alternative.length > 1) {
+          var roots = alternative.map(stem);
+          if (alternative.every(known) && !roots.some(function (r) { return seen.has(r); })) {
+            roots.forEach(function (r) { seen.add(r); });
+            alternatives.push(alternative.slice());
+          }
+          return;
+        }
+        var word = alternative[0];
+        if (known(word)) { alternatives = alternatives.concat(single(fresh([word], 1))); return; }
         var more = word.length >= X.limits.prefix ? fresh(completions(word), X.limits.completions) : [];
         if (more.length) { result.completed[word] = more; }
         else if (maxEdits(word)) {
           more = fresh(corrections(word, maxEdits(word)), X.limits.corrections);
           if (more.length) { result.corrected[word] = more; }
         }
-        if (more.length) { terms = terms.concat(more); } else if (found.indexOf(word) >= 0 && !known(word)) { result.unknown.push(word); }
+        if (more.length) { alternatives = alternatives.concat(single(more)); } else if (found.indexOf(word) >= 0 && !known(word)) { result.unknown.push(word); }
       });
-      if (terms.length) { result.concepts.push(terms); }
+      if (alternatives.length) { result.concepts.push(alternatives); }
     });
     result.terms = [];
-    result.concepts.forEach(function (c) { addAll(result.terms, c); });
+    result.concepts.forEach(function (c) { c.forEach(function (a) { addAll(result.terms, a); }); });
     return result;
+  }
+  // A MiniSearch query for concepts: ORed concepts, each an OR of alternatives, each a word
+  // or an AND of words (as kg/ask/search.py _match writes it for FTS5).
+  function conceptQuery(concepts) {
+    var queries = [];
+    concepts.forEach(function (concept) {
+      concept.forEach(function (a) {
+        queries.push(a.length === 1 ? a[0] : { combineWith: "AND", queries: a.slice() });
+      });
+    });
+    return { combineWith: "OR", queries: queries };
   }
   function typeRank(type) {
     var at = X.typeOrder.indexOf(type);
@@ -180,16 +213,16 @@
     if (!thePlan.terms.length) { return { hits: [], plan: thePlan, total: 0 }; }
     var covered = {};
     thePlan.concepts.forEach(function (concept) {
-      engine.search(concept.join(" ")).forEach(function (r) { covered[r.id] = (covered[r.id] || 0) + 1; });
+      engine.search(conceptQuery([concept])).forEach(function (r) { covered[r.id] = (covered[r.id] || 0) + 1; });
     });
     var exact = fold(String(text).split(/\s+/).join(" "));
-    var results = engine.search(thePlan.terms.join(" "), {
+    var results = engine.search(conceptQuery(thePlan.concepts), {
       boostDocument: function (n, term) { return X.weights[X.docs[n][1]] * lengthAsFts5(n, term); },
       boostTerm: idfAsFts5
     });
     // MiniSearch multiplies a score by the number of query terms matched; FTS5 does not.
     results.forEach(function (r) { r.score = r.score / Math.max(1, r.queryTerms.length); });
-    var best = {};
+    var best = new Map();
     results.forEach(function (r) {
       var d = X.docs[r.id];
       var entity = X.entities[d[0]];
@@ -199,10 +232,11 @@
       var same = (kind === "label" || kind === "alias" || kind === "id") &&
         (folded === exact || (kind === "id" && folded === exact.replace(/-/g, " ")));
       var key = [same ? 1 : 0, covered[r.id] || 0, Math.round(r.score * 1e6) / 1e6];
-      var held = best[d[0]];
-      if (!held || compareKeys(key, held.key) > 0) { best[d[0]] = { key: key, n: r.id, terms: r.terms }; }
+      var held = best.get(d[0]);
+      if (!held || compareKeys(key, held.key) > 0) { best.set(d[0], { key: key, n: r.id, terms: r.terms }); }
     });
-    var ranked = Object.keys(best).map(function (id) { return { id: id, key: best[id].key, n: best[id].n, terms: best[id].terms }; });
+    var ranked = [];
+    best.forEach(function (b, id) { ranked.push({ id: id, key: b.key, n: b.n, terms: b.terms }); });
     ranked.sort(function (a, b) {
       var ea = X.entities[a.id], eb = X.entities[b.id];
       return compareKeys(b.key, a.key) || (typeRank(ea[0]) - typeRank(eb[0])) ||
@@ -232,6 +266,7 @@
     });
     return { p: p, tokens: tokens };
   });
+  var NEGATIONS = new Set(X.ask.negations);
   var LITERALS = new SearchableMap();
   PHRASES.forEach(function (ph) { ph.tokens.forEach(function (t) { if (t[0] === "word") { LITERALS.set(t[1], 1); } }); });
   function typo(word, literal) {
@@ -269,8 +304,10 @@
       for (var j = cursor; j < said.length; j++) { used[j] = true; }
     }
     if (!keyTotal || !keyFound || keyFound / keyTotal < X.ask.minShare) { return null; }
+    if (said.some(function (w, i) { return !used[i] && NEGATIONS.has(w); })) { return null; }
     var left = said.filter(function (w, i) { return !used[i] && !STOP.has(w); }).length;
-    return { score: keyFound / keyTotal - X.ask.fillerCost * left - X.ask.typoCost * typos, slots: slots };
+    var score = keyFound / keyTotal - X.ask.fillerCost * left - X.ask.typoCost * typos;
+    return score >= X.ask.minFit ? { score: score, slots: slots } : null;
   }
   function resolve(text, types) {
     if (!text.split(" ").some(function (w) { return w && !STOP.has(w); })) { return null; }
@@ -397,7 +434,7 @@
         // Whose words, where, as `mhkg` says it (kg/ask/cite.py): the source that holds them.
         var caption = el("figcaption", "\u2014 " + (hit.voice && hit.voice !== "authors"
           ? (X.voiceWords[hit.voice] || hit.voice) + ", in " : ""));
-        var source = X.sources[hit.source] || [hit.source, ""];
+        var source = Object.prototype.hasOwnProperty.call(X.sources, hit.source) ? X.sources[hit.source] : [hit.source, ""];
         if (source[1]) { caption.appendChild(link(root + source[1], source[0])); } else { caption.appendChild(document.createTextNode(source[0])); }
         caption.appendChild(document.createTextNode(", section \u2018"));
         caption.appendChild(el("span", hit.locator, "locator"));
