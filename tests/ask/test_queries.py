@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -312,3 +313,23 @@ def test_every_query_that_quotes_says_whose_voice_it_is(store: Any) -> None:
             if row.get("quote"):
                 assert row["voice"] in {"authors", "cited", "participants", "participant"}, \
                     (query.name, row)
+
+
+def test_a_quote_is_shown_with_its_own_source(disputed_data: Path) -> None:
+    """A row that merges evidence from two sources shows the first quote with the source
+    and voice of that quote, never the first source of another quote (the table prints
+    the source under the quote)."""
+    strategy = disputed_data / "strategies" / "first.yaml"
+    text = strategy.read_text(encoding="utf-8")
+    marker = ('          - {quote: "It came with \\"a tide of money\\" that paid for new '
+              'teams.", locator: The First Strategy}')
+    assert marker in text
+    strategy.write_text(text.replace(marker, marker + (
+        '\n          - {quote: "Another look at the First Strategy",\n'
+        '             locator: Another look at the First Strategy, source: other-2020}')),
+        encoding="utf-8")
+    from kg.graph.store import open_store
+
+    rows = run(load_query("funding"), open_store(disputed_data), {})
+    [row] = [r for r in rows if r["strategy"] == "first" and r["funding"]]
+    assert (row["quote"], row["source"]) == ("Another look at the First Strategy", "other-2020")
