@@ -155,8 +155,8 @@ def understand(question: str, queries: list[Any], resolve: Any) -> Match | None:
     said_stems = stems(said)
     by_name = {q.name: q for q in queries}
 
-    literal = {value for p in phrases_of(queries) for kind, value, _ in p.tokens
-               if kind == "word"}
+    phrases = phrases_of(queries)
+    literal = {value for p in phrases for kind, value, _ in p.tokens if kind == "word"}
 
     def typo(word: str, stem: str) -> bool:
         """A misspelling of the phrase's word (never another word the phrases use)."""
@@ -165,7 +165,7 @@ def understand(question: str, queries: list[Any], resolve: Any) -> Match | None:
                 and Levenshtein.distance(_stem(word), stem, score_cutoff=edits) <= edits)
 
     best: Match | None = None
-    for phrase in phrases_of(queries):
+    for phrase in phrases:
         fitted = align(phrase, said, said_stems, typo)
         if fitted is None or (best is not None and fitted[0] <= best.score):
             continue

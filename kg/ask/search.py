@@ -31,7 +31,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.ask.search_index import ENTITY_SHIFT, FIELDS, WEIGHT_SQL, WEIGHTS, field_of
+from kg.ask.search_index import FIELDS, WEIGHT_SQL, WEIGHTS, entity_of, field_of
 from kg.ask.search_terms import COMPLETION_POOL, Plan, fold, plan, query_words
 from kg.ask.stems import stem
 from kg.core.problems import did_you_mean
@@ -102,7 +102,7 @@ def search(index: sqlite3.Connection, text: str, limit: int = 20,
             for key, rowid, number in chosen[: int(limit)]]
     total: int | None = len(best) if done_all else None
     if total is None and voice_set is None:  # every entity holding a term, read off the rowids
-        owners = {rowid >> ENTITY_SHIFT for rowid in masks}
+        owners = {entity_of(rowid) for rowid in masks}
         total = len(owners) if wanted is None else sum(1 for o in owners
                                                        if types.get(o) in wanted)
     return Found(hits, found_plan, total=total, documents=len(masks),
@@ -137,7 +137,7 @@ def _best_by_level(index: sqlite3.Connection, concepts: list[list[str]], masks: 
                     masks[rowid] = 1
                 elif masks.get(rowid) != mask:
                     continue  # it holds more: counted at its own level
-                owner = rowid >> ENTITY_SHIFT
+                owner = entity_of(rowid)
                 if wanted is not None and types.get(owner) not in wanted:
                     continue
                 if voice_set is not None and not _in_voice(index, rowid, voice_set):
@@ -179,11 +179,6 @@ class Terms:
         close = process.extract(word, self._vocabulary, scorer=Levenshtein.distance,
                                 score_cutoff=edits, limit=None)
         return [choice for choice, _, _ in sorted(close, key=lambda c: (c[1], c[0]))]
-
-
-def _same(exact: str, text: str, kind: str) -> bool:
-    folded = fold(text)
-    return folded == exact or (kind == "id" and folded == exact.replace("-", " "))
 
 
 def _match(concepts: list[list[list[str]]]) -> str:
