@@ -486,7 +486,9 @@ def sparql(data: Path | None, fmt: str, timeout: float, limit: int, query_text: 
                    err=True)
 
 
-DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "timeline", "scorecard"]
+DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "succession", "timeline",
+                 "scorecard"]
+DIAGRAM_LAYOUTS = ["auto", "force", "bipartite", "layered", "radial", "circle"]
 
 
 @cli.command()
@@ -499,8 +501,10 @@ DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "timeline", "scor
               help="whole: every entity and fact; factors: strategies and the twelve factors, "
                    "links coloured by polarity; actors: people and organisations linked through "
                    "shared strategies; factor-links: the twelve factors and how the review "
-                   "says they depend on each other; timeline and scorecard (static only): "
-                   "strategies over time by verdict, and the strategy x factor matrix.")
+                   "says they depend on each other; succession: the bodies that supported the "
+                   "strategies and who succeeded whom; timeline and scorecard (static only): "
+                   "strategies over time by verdict, and the strategy x factor matrix as a "
+                   "heat map.")
 @click.option("--focus", "focus_id", metavar="ID",
               help="Draw only the neighbourhood of this entity (an id such as nsf-mh).")
 @click.option("--depth", type=click.IntRange(0, 10), default=None,
@@ -511,11 +515,26 @@ DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "timeline", "scor
                    "(actor: people, organisations and posts).")
 @click.option("--size-by", type=click.Choice(["degree", "betweenness"]), default=None,
               help="Size nodes by their degree or betweenness centrality.")
+@click.option("--layout", type=click.Choice(DIAGRAM_LAYOUTS), default="auto", show_default=True,
+              help="auto: the view's own (factors bipartite, factor-links circle, succession "
+                   "layered, a --focus radial, the rest force with communities grouped).")
+@click.option("--size", "size", metavar="SIZE",
+              help="Printed size of a static file: a width (6.5in, 170mm), width and height "
+                   "(6.5x4in) or a slide ratio (16:9, 10 in wide).  [default: 6.5in]")
+@click.option("--font-size", type=float, metavar="PT",
+              help="Text size in points at the printed size.  [default: 9, or 12 on a slide]")
+@click.option("--dpi", type=int, metavar="N", help="PNG resolution.  [default: 300]")
+@click.option("--legend", type=click.Choice(["right", "below", "none"]), default=None,
+              help="Where the legend goes in a static file (right moves below when it would "
+                   "crowd the drawing).  [default: right]")
 @click.option("--title", metavar="TEXT", help="Title to show instead of the view's own.")
+@click.option("--no-title", is_flag=True, help="Leave the title out (for a figure caption).")
 @click.option("--force", is_flag=True,
               help="Draw even when the selection has more than 5,000 nodes.")
 def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth: int | None,
-            types: str | None, size_by: str | None, title: str | None, force: bool) -> None:
+            types: str | None, size_by: str | None, layout: str, size: str | None,
+            font_size: float | None, dpi: int | None, legend: str | None, title: str | None,
+            no_title: bool, force: bool) -> None:
     """Draw the graph: an interactive HTML page, or a static SVG, PNG or PDF.
 
     The HTML page works offline: it has a legend, search, a filter by kind, the evidence
@@ -528,18 +547,29 @@ def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth
       mhkg diagram -o factors.svg --view factors
       mhkg diagram -o links.svg --view factor-links
       mhkg diagram -o scorecard.png --view scorecard
+      mhkg diagram -o factors.pdf --view factors --size 170mm --font-size 8
+      mhkg diagram -o slide.png --view succession --size 16:9
     """
     from kg.graph.network import NetworkError, project
     from kg.views.diagram import diagram as draw
     from kg.views.diagram import output_format
+    from kg.views.diagram.spec import SpecError, make_spec
 
     if depth is not None and not focus_id:
         raise UsageProblem("--depth needs --focus ID")
+    if title is not None and no_title:
+        raise UsageProblem("--title and --no-title cannot both be given")
     try:
-        output_format(out)
+        fmt = output_format(out)
+        if fmt == "html" and (size or font_size or dpi or legend):
+            raise UsageProblem("--size, --font-size, --dpi and --legend are for .svg, .png and "
+                               ".pdf files; an HTML page fits the window")
+        spec = make_spec(size, font_size, dpi, legend, title=not no_title)
         drawn = draw(project(load_store(data)), out, view=view, focus=focus_id,
                      depth=1 if depth is None else depth, types=types, size_by=size_by,
-                     force=force, title=title)
+                     force=force, title=title, spec=spec, layout=layout)
+    except SpecError as exc:
+        raise UsageProblem(str(exc)) from None
     except NetworkError as exc:
         raise UsageProblem(str(exc)) from None
     except OSError as exc:

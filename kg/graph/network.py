@@ -26,7 +26,8 @@ from typing import Any
 from kg import ID_NS, ONTOLOGY_NS
 from kg.core.problems import did_you_mean
 
-VIEWS = ("whole", "factors", "actors", "factor-links")
+VIEWS = ("whole", "factors", "actors", "factor-links", "succession")
+SUCCESSION_PREDICATES = ("succeededBy", "replacedBy", "supportedBy", "implementedBy")
 # Statements about the graph rather than parts of its network: a finding is linked to what it
 # concerns by its evidence, not by a fact between two entities (its factor links are drawn
 # between the factors themselves); questions are the review's method.
@@ -239,6 +240,17 @@ def factor_links_view(graph: Any):
                      in LINK_PREDICATES)
 
 
+def succession_view(graph: Any):
+    """The bodies that supported or carried out the strategies, and who succeeded whom
+    (NIMHE, CSIP, NMHDU; Monitor and the TDA, NHS Improvement), with those strategies."""
+    edges = [(u, v) for u, v, d in graph.edges(data=True)
+             if d.get("kind") == "relation" and d.get("predicate") in SUCCESSION_PREDICATES]
+    nodes = {n for pair in edges for n in pair}
+    return _subgraph(graph, nodes, "succession",
+                     lambda d: d.get("kind") == "relation"
+                     and d.get("predicate") in SUCCESSION_PREDICATES)
+
+
 def actors_view(graph: Any):
     """People, organisations and posts, linked when they worked on the same strategy.
 
@@ -353,6 +365,8 @@ def select(graph: Any, view: str = "whole", focus_id: str | None = None, depth: 
         graph = actors_view(graph)
     elif view == "factor-links":
         graph = factor_links_view(graph)
+    elif view == "succession":
+        graph = succession_view(graph)
     elif view not in ("whole", *STATIC_VIEWS):
         raise NetworkError(f"unknown view {view!r}{did_you_mean(view, {*VIEWS, *STATIC_VIEWS})}")
     wanted = parse_types(graph, types) if types else None

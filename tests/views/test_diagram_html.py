@@ -56,7 +56,7 @@ def test_nodes_and_edges_carry_plain_text_evidence(graph: Any) -> None:
                             "\u2014 The First Strategy (mini)")
     helped = next(e for e in payload["edges"] if (e["from"], e["to"]) == ("first", "money"))
     assert helped["title"].startswith("Money helped The First Strategy\n")
-    assert helped["color"] == "#1A9850" and helped["label"] == "helped"
+    assert helped["color"] == "#009E73" and helped["label"] == "helped"
     assert payload["physics"] is True and "x" not in nodes["first"]
 
 

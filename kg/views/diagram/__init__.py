@@ -34,47 +34,43 @@ def output_format(out: Path) -> str:
 
 
 def default_title(graph: Any) -> str:
-    """A title saying what the diagram shows."""
-    view = graph.graph.get("view", "whole")
-    title = {"whole": "mhkg: the whole graph",
-             "factors": "mhkg: strategies and the twelve success factors",
-             "actors": "mhkg: people and organisations linked through shared strategies",
-             "timeline": "mhkg: strategies over time, by verdict",
-             "scorecard": "mhkg: which factors helped or hindered each strategy",
-             }.get(view, f"mhkg: {view}")
-    if graph.graph.get("focus"):
-        node = graph.graph["focus"]
-        label = graph.nodes[node].get("label", node) if node in graph else node
-        title += f", around {label} (depth {graph.graph.get('depth', 1)})"
-    if graph.graph.get("types"):
-        title += f" [{graph.graph['types'].replace(',', ', ')}]"
-    return title
+    """A title in words saying what the diagram shows (kg.views.diagram.titles)."""
+    from kg.views.diagram.titles import title_of
+
+    return title_of(graph)
 
 
 def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None,
             depth: int = 1, types: str | list[str] | tuple[str, ...] | None = None,
-            size_by: str | None = None, force: bool = False, title: str | None = None) -> Drawn:
+            size_by: str | None = None, force: bool = False, title: str | None = None,
+            spec: Any = None, layout: str | None = None) -> Drawn:
     """Draw a view of the projected graph (see kg.graph.network.project) to ``out``.
 
-    Raises kg.graph.network.NetworkError for an unknown view, id or type, a view that the
-    format cannot show, or (without ``force``) too many nodes.
+    ``spec`` (kg.views.diagram.spec.PrintSpec) gives a static file's printed size, text size,
+    resolution, legend and title; ``layout`` one of kg.views.diagram.layout.LAYOUTS.
+    Raises kg.graph.network.NetworkError for an unknown view, id, type or layout, a view that
+    the format cannot show, or (without ``force``) too many nodes.
     """
     from kg.graph.network import STATIC_VIEWS, NetworkError, add_centrality, check_size, select
+    from kg.views.diagram.layout import choose
+    from kg.views.diagram.spec import PrintSpec
 
     fmt = output_format(out)
+    spec = spec or PrintSpec()
     if view in STATIC_VIEWS:
         if fmt == "html":
             raise NetworkError(f"the {view} view is drawn as .svg, .png or .pdf, not HTML")
-        if focus or types or size_by:
-            raise NetworkError(f"the {view} view shows every strategy: --focus, --types and "
-                               "--size-by do not apply to it")
+        if focus or types or size_by or (layout and layout != "auto"):
+            raise NetworkError(f"the {view} view shows every strategy: --focus, --types, "
+                               "--size-by and --layout do not apply to it")
         from kg.views.diagram import static
 
         graph = graph.copy()
         graph.graph["view"] = view
         draw = static.timeline_figure if view == "timeline" else static.scorecard_figure
-        static.save(draw(graph, title or default_title(graph)), out)
+        static.save(draw(graph, title or default_title(graph), spec), out, spec.dpi)
         return Drawn(Path(out), fmt, view, graph.number_of_nodes(), graph.number_of_edges())
+    chosen = choose(view, layout, focus)
     selected = select(graph, view, focus, depth, types)
     check_size(selected, force)
     if size_by:
@@ -85,7 +81,9 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
         write_html(selected, out, title, size_by)
     else:
         from kg.views.diagram import static
+        from kg.views.diagram.network_figure import network_figure
 
-        static.save(static.network_figure(selected, title or default_title(selected), size_by),
-                    out)
+        figure = network_figure(selected, title or default_title(selected), spec, chosen,
+                                size_by)
+        static.save(figure, out, spec.dpi)
     return Drawn(Path(out), fmt, view, selected.number_of_nodes(), selected.number_of_edges())

@@ -33,7 +33,7 @@ from typing import Any
 from kg.core.atomic import write_text
 from kg.views.diagram import default_title
 from kg.views.diagram.layout import quick_layout
-from kg.views.diagram.style import edge_colour, edge_meaning, node_style
+from kg.views.diagram.style import edge_colour, edge_dash, edge_meaning, node_style
 
 PHYSICS_LIMIT = 500  # above this many nodes: precomputed layout, physics off
 EDGE_LABEL_LIMIT = 150  # edges show their label only in diagrams this small
@@ -138,8 +138,9 @@ def _build(graph: Any, size_by: str | None, layout: bool):
                 "color": colour}
         if kind == "shared":
             item["arrows"] = ""
-        if data.get("basis") == "editorial" or kind == "scheme":
-            item["dashes"] = True
+        dash = edge_dash(data)
+        if dash != "solid":
+            item["dashes"] = [8, 5] if dash == "dashed" else [2, 4]
         if data.get("weight"):
             item["width"] = min(int(data["weight"]), 6)
         elif kind == "assessment":

@@ -41,7 +41,11 @@ NODE_STYLES: dict[str, NodeStyle] = {
 }
 OTHER_NODE = NodeStyle("Other", "#BBBBBB", "dot", "o", "ellipse", "\u25cf")
 
-POLARITY_COLOURS = {"helped": "#1A9850", "hindered": "#D73027", "mixed": "#F4A100"}
+# Okabe-Ito: bluish green, vermillion and reddish purple stay apart for every common kind of
+# colour blindness, and each polarity has its own line style too (for grey print).
+POLARITY_COLOURS = {"helped": "#009E73", "hindered": "#D55E00", "mixed": "#CC79A7"}
+POLARITY_DASHES = {"helped": "solid", "hindered": "dashed", "mixed": "dotted"}
+POLARITY_GLYPHS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1"}
 POLARITY_TEXT = {"helped": "helped", "hindered": "hindered", "mixed": "mixed (helped and hindered)"}
 
 # Relation predicate -> the group it is drawn in.
@@ -69,8 +73,10 @@ OTHER_EDGE_COLOURS = {"funding": "#8C510A", "lesson": "#01665E", "scheme": "#CCC
                       "shared": "#6A3D9A"}
 OTHER_EDGE_TEXT = {"funding": "funded (funding item)", "lesson": "lesson bears on factor",
                    "scheme": "in scheme", "shared": "worked on the same strategy"}
-VERDICT_COLOURS = {"successful": "#1A9850", "successful-in-part": "#F4A100",
-                   "unsuccessful": "#D73027", "too-early-to-tell": "#4477AA", "": "#BBBBBB"}
+VERDICT_COLOURS = {"successful": "#009E73", "successful-in-part": "#E69F00",
+                   "unsuccessful": "#D55E00", "too-early-to-tell": "#56B4E9", "": "#BBBBBB"}
+VERDICT_MARKERS = {"successful": "o", "successful-in-part": "D", "unsuccessful": "X",
+                   "too-early-to-tell": "^", "": "."}
 VERDICT_TEXT = {"successful": "successful", "successful-in-part": "successful in part",
                 "unsuccessful": "unsuccessful", "too-early-to-tell": "too early to tell",
                 "": "no verdict recorded"}
@@ -99,6 +105,16 @@ def edge_colour(data: dict[str, Any]) -> str:
     if kind == "relation":
         return GROUP_COLOURS[_GROUP_OF.get(data.get("predicate", ""), "other relation")]
     return OTHER_EDGE_COLOURS.get(kind or "", "#555555")
+
+
+def edge_dash(data: dict[str, Any]) -> str:
+    """The line style of an edge: by polarity for an assessment, dashed for an editorial
+    link or a scheme membership, else solid."""
+    if data.get("kind") == "assessment":
+        return POLARITY_DASHES.get(data.get("polarity", ""), "solid")
+    if data.get("basis") == "editorial" or data.get("kind") == "scheme":
+        return "dashed"
+    return "solid"
 
 
 def edge_legend(edges: Any) -> list[tuple[str, str]]:
