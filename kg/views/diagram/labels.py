@@ -19,6 +19,16 @@ SIDES = ("right", "left", "below", "above", "above right", "below right", "above
          "below left")
 
 
+def plain(text: object) -> str:
+    """Text safe for matplotlib: white space collapsed, ``$`` escaped (never mathtext)."""
+    return " ".join(str(text).split()).replace("$", r"\$")
+
+
+def label_text(text: object, most: int = 4) -> str:
+    """A label as drawn: :func:`wrap`-ped onto at most ``most`` lines, each :func:`plain`."""
+    return "\n".join(plain(line) for line in wrap(str(text), most).split("\n"))
+
+
 def wrap(text: str, most: int = 4) -> str:
     """``text`` on as few balanced lines as keep each within MAX_LINE characters (one line up
     to ONE_LINE), and at most ``most`` lines, breaking only between words; nothing is cut."""

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from kg.views.diagram.labels import Box, Placed, Wanted, place, wrap
+from kg.views.diagram.labels import Box, Placed, Wanted, label_text, place, plain
 from kg.views.diagram.layout import Placement, layout
 from kg.views.diagram.measure import LINE_SPACING, TEXT_PAD, fit_lines, label_size, legend_size
 from kg.views.diagram.measure import text_size as measure
@@ -31,15 +31,6 @@ GAP = 0.12  # inches between title, drawing, legend and key
 LABEL_LIMIT = 400  # above this many nodes, only the best connected are labelled
 LABEL_TOP = 60
 EDGE_PATCH_LIMIT = 1500  # above this many links, one line collection without arrowheads
-
-
-def plain(text: Any) -> str:
-    """Text safe for matplotlib: ``$`` escaped, so a label is never read as mathtext."""
-    return " ".join(str(text).split()).replace("$", r"\$")
-
-
-def _plain_lines(text: str) -> str:
-    return "\n".join(plain(line) for line in text.split("\n"))
 
 
 @dataclass
@@ -114,7 +105,7 @@ def _compose(spec: PrintSpec, title: str, handles: list[Any], content_h: float |
     to use ``aspect`` = height / width)."""
     width = spec.width
     inner = width - 2 * MARGIN
-    title_text = fit_lines(title, inner, spec.font * 1.25, "bold") if spec.title and title \
+    title_text = fit_lines(plain(title), inner, spec.font * 1.25, "bold") if spec.title and title \
         else ""
     title_h = measure(title_text, spec.font * 1.25, "bold")[1] + GAP if title_text else 0.0
     if note:  # a line under the title saying what is not labelled
@@ -280,7 +271,7 @@ def _fit_rows(graph: Any, placement: Placement, texts: dict[str, str],
         max((w for n, (w, _) in single_sizes.items() if n not in left), default=0.0)
     if widths + 1.5 <= spec.width * 0.7:
         return single, single_sizes, spec
-    texts = {n: _plain_lines(wrap(graph.nodes[n].get("label", n), most=2)) for n in texts}
+    texts = {n: label_text(graph.nodes[n].get("label", n), most=2) for n in texts}
     font = spec.font
     while font > 5 and max(label_size(t, font)[1] for t in texts.values()) > room(font) * 0.92:
         font -= 0.5
@@ -338,7 +329,7 @@ def network_figure(graph: Any, title: str, spec: PrintSpec, layout_name: str,
     labelled = list(graph.nodes)
     if n > LABEL_LIMIT:
         labelled = _importance(graph, focus)[:LABEL_TOP]
-    texts = {node: _plain_lines(wrap(graph.nodes[node].get("label", node))) for node in labelled}
+    texts = {node: label_text(graph.nodes[node].get("label", node)) for node in labelled}
     sizes = {node: label_size(text, spec.font) for node, text in texts.items()}
     if placement.name == "bipartite" and spec.height is not None and texts:
         texts, sizes, spec = _fit_rows(graph, placement, texts, sizes, spec)

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.atomic import write_bytes
-from kg.views.diagram.labels import wrap
-from kg.views.diagram.network_figure import plain
+from kg.views.diagram.labels import label_text, plain
 from kg.views.diagram.spec import PrintSpec
 from kg.views.diagram.style import (
     POLARITY_COLOURS,
@@ -39,18 +38,13 @@ RC = {"svg.fonttype": "none", "svg.hashsalt": "mhkg", "pdf.fonttype": 42, "ps.fo
       "font.family": "DejaVu Sans"}
 
 
-def _lines(text: Any) -> str:
-    """A label wrapped onto balanced lines, never cut, safe for matplotlib."""
-    return "\n".join(plain(line) for line in wrap(str(text)).split("\n"))
-
-
 def row_labels(texts: list[str], rows: int, spec: PrintSpec, reserved: float
                ) -> tuple[list[str], float]:
     """Row labels and their font size: wrapped onto balanced lines when the rows have room
     (always, when the height is the view's to choose), on one line when a fixed height
     (--size 16:9) leaves room for one, and in smaller type, with a warning, when not even
     that fits. ``reserved``: inches of the height taken by everything but the rows."""
-    wrapped = [_lines(t) for t in texts]
+    wrapped = [label_text(t) for t in texts]
     if spec.height is None or not rows:
         return wrapped, spec.font
     per_row = max(spec.height - reserved, 0.1) / rows
@@ -319,8 +313,7 @@ def scorecard_figure(graph: Any, title: str, spec: PrintSpec | None = None):
     rows, factors, matrix = scorecard(graph)
     # read upwards; on two lines when the height is fixed (a slide), to leave the rows room
     column_labels = [plain(graph.nodes[f].get("label", f)) if spec.height is None
-                     else "\n".join(plain(line) for line in
-                                    wrap(graph.nodes[f].get("label", f), most=2).split("\n"))
+                     else label_text(graph.nodes[f].get("label", f), most=2)
                      for f in factors]
     from kg.views.diagram.measure import text_size
 

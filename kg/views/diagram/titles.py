@@ -14,13 +14,10 @@ DEPTHS = {1: "its direct links", 2: "two links out", 3: "three links out"}
 
 
 def years(graph: Any) -> str:
-    """``1999\u20132014``: the span of the dated strategies (or anything dated) in ``graph``."""
-    found = []
-    for _, data in graph.nodes(data=True):
-        for key in ("published", "started"):
-            value = str(data.get(key) or "")[:4]
-            if value.isdigit() and (data.get("type") == "Strategy"):
-                found.append(int(value))
+    """``1999\u20132014``: the span of the dated strategies in ``graph`` (or "")."""
+    found = [int(value) for _, data in graph.nodes(data=True) if data.get("type") == "Strategy"
+             for key in ("published", "started")
+             if (value := str(data.get(key) or "")[:4]).isdigit()]
     if not found:
         return ""
     lo, hi = min(found), max(found)
