@@ -204,12 +204,21 @@ def test_search_finds_and_selects_a_node(pages: dict[str, Any], opened: Any) -> 
 
 
 def test_kind_filter_hides_and_shows_nodes(pages: dict[str, Any], opened: Any) -> None:
+    graph = fixture_graph()
+    strategies = {n for n, d in graph.nodes(data=True) if d["type"] == "Strategy"}
+    # a node whose every link was to a strategy is left dangling, and goes too
+    dangling = {n for n in graph if n not in strategies and graph.degree(n)
+                and all(u in strategies or v in strategies
+                        for u, v in [*graph.in_edges(n), *graph.out_edges(n)])}
     o = opened(pages["whole"][0])
     page = o.open()
     hidden = "mhkg.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
     page.uncheck("input.kind[data-type=Strategy]")
-    assert o.eval(hidden) == ["first", "second"]
-    assert page.text_content("#state") == "6 of 8 nodes shown"
+    assert o.eval(hidden) == sorted(strategies | dangling)
+    shown = graph.number_of_nodes() - len(strategies | dangling)
+    assert page.get_attribute("#counts", "data-shown-nodes") == str(shown)
+    assert page.get_attribute("#counts", "data-shown-edges") == str(sum(
+        1 for u, v in graph.edges() if not {u, v} & (strategies | dangling)))
     page.fill("#search", "first")
     page.press("#search", "Enter")
     assert page.text_content("#search-status") == "nothing found"  # hidden nodes aren't found
@@ -235,20 +244,29 @@ def test_click_highlights_neighbours(pages: dict[str, Any], opened: Any) -> None
     assert "rgba" not in o.eval(colour, "ada-example")
 
 
-def test_png_button_saves_an_image_of_the_drawing(pages: dict[str, Any], opened: Any) -> None:
+def test_png_button_saves_the_drawing_at_twice_the_size_with_title_and_legend(
+        pages: dict[str, Any], opened: Any) -> None:
+    from PIL import Image
+
     o = opened(pages["factors"][0])
     page = o.open()
     with page.expect_download() as download:
         page.click("#save-png")
     saved = Path(download.value.path())
     assert download.value.suggested_filename == "factors.png"
-    data = saved.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    assert (width, height) == tuple(o.eval(
-        "[document.querySelector('#network canvas').width, "
-        "document.querySelector('#network canvas').height]"))
-    assert len(data) > 5_000
+    image = Image.open(saved).convert("RGB")
+    canvas = o.eval("[document.querySelector('#network canvas').width, "
+                    "document.querySelector('#network canvas').height]")
+    assert image.width >= 2 * canvas[0] and image.height >= 2 * canvas[1]  # 2x, plus legend
+    assert o.eval("mhkg.saved.canvas") == 2 * canvas[0]
+    # the legend, right of the drawing: the Strategy colour's disc is in it
+    legend = image.crop((2 * canvas[0], 0, image.width, image.height))
+    assert (0x00, 0x72, 0xB2) in {rgb for _, rgb in legend.getcolors(1_000_000)}
+    # the title, at the top left: dark text pixels
+    top = image.crop((0, 0, image.width // 2, 40)).getcolors(1_000_000)
+    assert any(sum(rgb) < 100 for _, rgb in top)
+    # and the screen is back as it was
+    assert o.eval("document.querySelector('#network canvas').width") == canvas[0]
     assert o.requests == [] and o.errors == []
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from kg.graph import network
 from kg.views.diagram import diagram, html
 from tests.diagram_data import HREF_QUOTE, IMG, SCRIPT, fixture_graph, hostile_graph
 
@@ -56,8 +57,27 @@ def test_nodes_and_edges_carry_plain_text_evidence(graph: Any) -> None:
                             "\u2014 The First Strategy (mini)")
     helped = next(e for e in payload["edges"] if (e["from"], e["to"]) == ("first", "money"))
     assert helped["title"].startswith("Money helped The First Strategy\n")
-    assert helped["color"] == "#009E73" and helped["label"] == "helped"
-    assert payload["physics"] is True and "x" not in nodes["first"]
+    assert helped["color"] == "#009E73" and "label" not in helped  # style says polarity
+    assert payload["physics"] is False and "x" in nodes["first"]  # the seeded layout's
+    assert helped["meaning"] == "factor helped" and helped["dash"] == "solid"
+    assert nodes["first"]["year"] == 2001 and nodes["first"]["verdict"] == "successful"
+
+
+def test_positions_are_the_same_every_time(graph: Any) -> None:
+    first = {n["id"]: (n["x"], n["y"]) for n in data_block(html.render_html(graph))["nodes"]}
+    again = {n["id"]: (n["x"], n["y"]) for n in data_block(html.render_html(graph))["nodes"]}
+    assert first == again and len(set(first.values())) == len(first)
+
+
+def test_a_focus_page_carries_the_view_to_expand_into(graph: Any, tmp_path: Path) -> None:
+    out = tmp_path / "f.html"
+    drawn = diagram(graph, out, focus="first", depth=1)
+    payload = data_block(out.read_text(encoding="utf-8"))
+    ids = {n["id"] for n in payload["nodes"]}
+    assert payload["focus"] == "first" and drawn.nodes < len(ids) == graph.number_of_nodes()
+    assert set(payload["reserve"]) == ids - set(network.focus(graph, "first", 1).nodes)
+    focus = next(n for n in payload["nodes"] if n["id"] == "first")
+    assert focus["focus"] is True and focus["borderWidth"] == 4
 
 
 def test_hostile_text_cannot_leave_the_data_block(tmp_path: Path) -> None:

@@ -215,7 +215,8 @@ def test_each_tour_can_be_followed_to_its_end(real: Path, site: Any, tour: str) 
     assert s.errors == [] and s.requests == []
 
 
-def test_clicking_a_node_in_the_network_opens_its_page(real: Path, site: Any) -> None:
+def test_clicking_a_node_in_the_network_shows_its_card_which_opens_its_page(
+        real: Path, site: Any) -> None:
     s = site(real)
     page = s.open("network.html")
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
@@ -226,9 +227,12 @@ def test_clicking_a_node_in_the_network_opens_its_page(real: Path, site: Any) ->
         const r = document.getElementById('network').getBoundingClientRect();
         return [r.left + p.x, r.top + p.y];
     }""", "louis-appleby")
+    page.mouse.click(x, y)
+    assert page.text_content("#card h2") == "Louis Appleby"
+    assert page.get_attribute("body", "data-highlight") == "louis-appleby"
     screenshot(page, "network", full=False)
     with page.expect_navigation():
-        page.mouse.click(x, y)
+        page.click("#card a.page-link")
     assert s.here() == "person/louis-appleby.html"
     assert s.errors == [] and s.requests == []
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+EXPAND_LIMIT = 2000  # a focused page carries the whole view up to this size, else one ring more
 OUTPUT_SUFFIXES = {".html": "html", ".htm": "html", ".svg": "svg", ".png": "png", ".pdf": "pdf"}
 
 
@@ -76,9 +77,20 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
     if size_by:
         add_centrality(selected, size_by)
     if fmt == "html":
+        from kg.graph.network import focus as around
         from kg.views.diagram.html import write_html
 
-        write_html(selected, out, title, size_by)
+        options: dict[str, Any] = {"layout_name": chosen}
+        page = selected
+        if focus:  # the rest of the view comes too, hidden, to be expanded into on demand
+            whole = select(graph, view, None, depth, types)
+            page = whole if whole.number_of_nodes() <= EXPAND_LIMIT else \
+                around(whole, selected.graph["focus"], depth + 1)
+            page.graph.update(selected.graph)
+            if size_by:
+                add_centrality(page, size_by)
+            options.update(focus=selected.graph["focus"], shown=set(selected.nodes))
+        write_html(page, out, title or default_title(selected), size_by, **options)
     else:
         from kg.views.diagram import static
         from kg.views.diagram.network_figure import network_figure

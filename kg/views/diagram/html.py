@@ -32,8 +32,13 @@ from typing import Any
 
 from kg.core.atomic import write_text
 from kg.views.diagram import default_title
-from kg.views.diagram.layout import quick_layout
-from kg.views.diagram.style import edge_colour, edge_dash, edge_meaning, node_style
+from kg.views.diagram.style import (
+    VERDICT_TEXT,
+    edge_colour,
+    edge_dash,
+    edge_meaning,
+    node_style,
+)
 
 PHYSICS_LIMIT = 500  # above this many nodes: precomputed layout, physics off
 EDGE_LABEL_LIMIT = 150  # edges show their label only in diagrams this small
@@ -125,33 +130,105 @@ def edge_title(graph: Any, u: str, v: str, data: dict[str, Any]) -> str:
 
 
 # ---- elements ----------------------------------------------------------------------------
-def _build(graph: Any, size_by: str | None, layout: bool):
-    """Node dicts, edge dicts and the legend's (meaning, colour) pairs, in one pass each."""
+def year(data: dict[str, Any]) -> int | None:
+    """The year a node is dated by (published, started or established), if any."""
+    for key in ("published", "started", "established"):
+        value = str(data.get(key) or "")[:4]
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+def pixel_positions(graph: Any, layout_name: str = "force", focus: str | None = None,
+                    shown: set[str] | None = None) -> dict[str, tuple[float, float]]:
+    """Node positions in screen pixels (y down) from the static diagrams' seeded layouts
+    (kg.views.diagram.layout), so that a page opens on the same picture every time. With
+    ``shown``, those nodes are laid out alone and each of the others waits just beyond the
+    first shown node it links to, where it will appear when that node is expanded."""
+    if shown is not None and set(graph.nodes) - shown:
+        return _beyond(graph, pixel_positions(graph.subgraph(shown), layout_name, focus), shown)
+    from kg.views.diagram.layout import layout
+
+    placed = layout(graph, layout_name, focus)
+    pos = placed.positions
+    if not pos:
+        return {}
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    left, top = min(xs), max(ys)
+    wide, tall = max(xs) - left, top - min(ys)
+    across = down = (220.0 + 110.0 * len(pos) ** 0.5) / (max(wide, tall) or 1.0)
+    if placed.name == "bipartite":  # rows far enough apart for a label of three lines
+        on_left = sum(1 for s in placed.sides.values() if s == ("left",))
+        across, down = 900.0 / (wide or 1.0), 95.0 * max(on_left, len(pos) - on_left) / (
+            tall or 1.0)
+    return {n: (round((x - left) * across, 1), round((top - y) * down, 1))
+            for n, (x, y) in pos.items()}
+
+
+def _beyond(graph: Any, at: dict[str, tuple[float, float]], shown: set[str]
+            ) -> dict[str, tuple[float, float]]:
+    """Positions for the nodes not yet shown, ring by ring outward from the shown ones: each
+    next to the first placed node it links to, away from the centre, spread by the golden
+    angle among that node's newcomers."""
+    import math
+
+    if not at:
+        return at
+    cx = sum(x for x, _ in at.values()) / len(at)
+    cy = sum(y for _, y in at.values()) / len(at)
+    simple = graph.to_undirected(as_view=True)
+    placed = dict(at)
+    frontier = sorted(shown & set(at))
+    while frontier:
+        following = []
+        for node in frontier:
+            x, y = placed[node]
+            away = math.atan2(y - cy, x - cx)
+            newcomers = sorted(n for n in simple.neighbors(node) if n not in placed)
+            for i, other in enumerate(newcomers):
+                angle = away + (i - (len(newcomers) - 1) / 2) * 0.5
+                reach = 140.0 + 25.0 * (i % 3)
+                placed[other] = (round(x + reach * math.cos(angle), 1),
+                                 round(y + reach * math.sin(angle), 1))
+                following.append(other)
+        frontier = following
+    for i, node in enumerate(sorted(set(graph.nodes) - set(placed))):  # not linked at all
+        placed[node] = (round(cx + 60.0 * i, 1), round(cy + 600.0, 1))
+    return placed
+
+
+def _build(graph: Any, size_by: str | None, positions: dict[str, tuple[float, float]] | None,
+           focus: str | None = None):
+    """Node dicts, edge dicts and the legend's (meaning, colour, dash) triples, one pass each."""
     measure = graph.graph.get("size_by") if size_by is None else size_by
     labels_of = graph.nodes
-    edges, legend, degree = [], {}, {}
+    edges: list[dict[str, Any]] = []
+    legend: dict[str, tuple[str, str]] = {}
+    degree: dict[str, int] = {}
+    evidence: dict[str, int] = {}
     for i, (u, v, data) in enumerate(graph.edges(data=True)):
-        colour, kind = edge_colour(data), data.get("kind")
-        legend.setdefault(edge_meaning(data), colour)
+        colour, kind, meaning = edge_colour(data), data.get("kind"), edge_meaning(data)
+        dash = edge_dash(data)
+        legend.setdefault(meaning, (colour, dash))
         degree[u], degree[v] = degree.get(u, 0) + 1, degree.get(v, 0) + 1
+        evidence[u] = evidence.get(u, 0) + int(data.get("evidence_count", 0) or 0)
+        evidence[v] = evidence.get(v, 0) + int(data.get("evidence_count", 0) or 0)
         item = {"id": i, "from": u, "to": v, "title": edge_title(graph, u, v, data),
-                "color": colour}
+                "color": colour, "meaning": meaning, "dash": dash}
         if kind == "shared":
             item["arrows"] = ""
-        dash = edge_dash(data)
         if dash != "solid":
             item["dashes"] = [8, 5] if dash == "dashed" else [2, 4]
         if data.get("weight"):
             item["width"] = min(int(data["weight"]), 6)
         elif kind == "assessment":
             item["width"] = 2
-        if kind in ("relation", "assessment"):
+        if kind == "relation":  # an assessment's polarity is its colour and line style
             item["label"] = data.get("label", "")
         edges.append(item)
     if len(edges) > EDGE_LABEL_LIMIT:
         for item in edges:
             item.pop("label", None)
-    positions = quick_layout(graph, degree=degree) if layout else None
     nodes = []
     for node, data in labels_of(data=True):
         style = node_style(data.get("type", ""))
@@ -161,26 +238,37 @@ def _build(graph: Any, size_by: str | None, layout: bool):
             item["size"] = round(8.0 + 32.0 * float(data[measure]), 2)
         if data.get("aliases"):
             item["aliases"] = data["aliases"]
-        if positions is not None:
+        when = year(data)
+        if when is not None:
+            item["year"] = when
+        if data.get("verdict"):
+            item["verdict"] = str(data["verdict"])
+        item["links"], item["evidence"] = degree.get(node, 0), evidence.get(node, 0)
+        if node == focus:  # marked and ringed: bigger, a thick dark border, bold label
+            item.update(focus=True, size=max(item.get("size", 16), 26), borderWidth=4,
+                        color={"background": style.colour, "border": "#111111"},
+                        font={"bold": True, "size": 16})
+        if positions is not None and node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    return nodes, edges, sorted(legend.items())
+    return nodes, edges, sorted((m, c, d) for m, (c, d) in legend.items())
 
 
 def elements(graph: Any, size_by: str | None = None, layout: bool = False
              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """vis-network node and edge dicts (the format of pyvis's ``Network.nodes``/``edges``);
     with ``layout``, nodes carry precomputed ``x``/``y``."""
-    nodes, edges, _ = _build(graph, size_by, layout)
+    nodes, edges, _ = _build(graph, size_by, pixel_positions(graph) if layout else None)
     return nodes, edges
 
 
 def vis_options(n_nodes: int, physics: bool) -> dict[str, Any]:
     return {
         "autoResize": True,
-        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "borderWidth": 1,
-                  "size": 16,
-                  "widthConstraint": {"maximum": 220}},
+        # a big graph is drawn plainer: no border to stroke, no label to wrap word by word
+        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"},
+                  "borderWidth": 0 if n_nodes > PHYSICS_LIMIT else 1, "size": 16,
+                  **({} if n_nodes > PHYSICS_LIMIT else {"widthConstraint": {"maximum": 220}})},
         "edges": {"smooth": {"type": "continuous"} if physics else False,
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "font": {"size": 10, "align": "middle", "color": "#555555"},
@@ -217,18 +305,22 @@ def link_nodes(nodes: list[dict[str, Any]], node_links: Mapping[str, str]) -> No
 def render_html(graph: Any, title: str | None = None, size_by: str | None = None,
                 download_name: str = "mhkg-diagram", *,
                 node_links: Mapping[str, str] | None = None,
-                nav: Sequence[tuple[str, str]] = ()) -> str:
+                nav: Sequence[tuple[str, str]] = (), layout_name: str = "force",
+                focus: str | None = None, shown: set[str] | None = None) -> str:
     """The whole page as a string.
 
-    ``node_links`` maps node ids to relative URLs that a click on the node opens (nodes
-    without one highlight their neighbours, as in a stand-alone diagram); ``nav`` is a list
-    of (text, relative URL) links shown above the title.
+    ``node_links`` maps node ids to relative URLs (a node's card links to its page); ``nav``
+    is a list of (text, relative URL) links shown above the title. Positions come from the
+    seeded ``layout_name`` (kg.views.diagram.layout). ``focus`` is marked and centred;
+    with ``shown``, only those nodes are drawn at first and the rest of ``graph`` waits to
+    be expanded into, a neighbour at a time (an ego view grown step by step).
     """
     from markupsafe import Markup
 
     n = graph.number_of_nodes()
-    physics = n <= PHYSICS_LIMIT
-    nodes, edges, legend = _build(graph, size_by, layout=not physics)
+    big = n > PHYSICS_LIMIT
+    nodes, edges, legend = _build(graph, size_by,
+                                  pixel_positions(graph, layout_name, focus, shown), focus)
     if node_links:
         link_nodes(nodes, node_links)
     nav_links = [{"text": text, "href": relative_url(href)} for text, href in nav]
@@ -237,9 +329,21 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
     for data in nodes:
         counts[data["type"]] = counts.get(data["type"], 0) + 1
     types = [{"type": t, "name": node_style(t).name, "colour": node_style(t).colour,
-              "glyph": node_style(t).glyph, "count": c} for t, c in sorted(counts.items())]
-    payload = {"title": title, "download": download_name, "physics": physics,
-               "nodes": nodes, "edges": edges, "options": vis_options(n, physics)}
+              "glyph": node_style(t).glyph, "marker": node_style(t).vis_shape, "count": c}
+             for t, c in sorted(counts.items())]
+    verdicts = [{"value": v, "name": VERDICT_TEXT.get(v, v)}
+                for v in sorted({d["verdict"] for d in nodes if d.get("verdict")},
+                                key=lambda v: (list(VERDICT_TEXT).index(v)
+                                               if v in VERDICT_TEXT else 99, v))]
+    years = sorted({d["year"] for d in nodes if "year" in d})
+    reserve = sorted(set(graph.nodes) - shown) if shown is not None else []
+    waiting = set(reserve)
+    links = [{"meaning": m, "colour": c, "dash": d} for m, c, d in legend]
+    payload = {"title": title, "download": download_name, "physics": False,
+               "settle": layout_name in ("force", "radial") and not big,
+               "nodes": nodes, "edges": edges, "options": vis_options(n, False),
+               "focus": focus, "reserve": reserve, "types": types, "links": links,
+               "verdicts": verdicts, "years": [years[0], years[-1]] if years else None}
     vis_js, vis_css, app_js = asset(VIS_FILES[0]), asset(VIS_FILES[1]), asset("page.js")
     for name, text in (("vis-network.min.js", vis_js), ("page.js", app_js)):
         if "</script" in text.lower() or "<!--" in text:
@@ -252,18 +356,20 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
     blobs = {"vis_css": vis_css, "page_css": asset("page.css"), "vis_js": vis_js,
              "app_js": app_js, "data_json": _json_for_script(payload)}
     skeleton = _template().render(
-        title=title, csp=csp, types=types, n_nodes=n, n_edges=len(edges), physics=physics,
-        nav=nav_links, opens_pages=any("url" in node for node in nodes),
-        legend=[{"meaning": m, "colour": c} for m, c in legend], limit=PHYSICS_LIMIT,
-        **{name: Markup(f"\x00{name}\x00") for name in blobs})
+        title=title, csp=csp, types=types, n_nodes=n - len(reserve),
+        n_edges=sum(1 for e in edges if e["from"] not in waiting and e["to"] not in waiting),
+        big=big, nav=nav_links, links=links, verdicts=verdicts, years=payload["years"],
+        limit=PHYSICS_LIMIT, **{name: Markup(f"\x00{name}\x00") for name in blobs})
     parts = skeleton.split("\x00")
     return "".join(blobs[part] if i % 2 else part for i, part in enumerate(parts))
 
 
 def write_html(graph: Any, out: Path, title: str | None = None,
-               size_by: str | None = None) -> None:
-    """Write the interactive page for ``graph`` to ``out`` (UTF-8, atomically)."""
-    write_text(out, render_html(graph, title, size_by, download_name=Path(out).stem))
+               size_by: str | None = None, **options: Any) -> None:
+    """Write the interactive page for ``graph`` to ``out`` (UTF-8, atomically); ``options``
+    as for :func:`render_html`."""
+    write_text(out, render_html(graph, title, size_by, download_name=Path(out).stem,
+                                **options))
 
 
 def to_pyvis(graph: Any, size_by: str | None = None):  # -> pyvis.network.Network

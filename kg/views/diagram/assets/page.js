@@ -1,9 +1,13 @@
-/* mhkg interactive diagram. All text from the data is set with textContent, never as HTML. */
+/* mhkg interactive diagram. All text from the data is set with textContent, never as HTML.
+
+   The view (what the legend hides, the years, the selected and expanded nodes, the zoom) is
+   kept in the address's fragment, so that a copied link reopens it as it was. */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("mhkg-data").textContent);
   var DIM_NODE = "rgba(190,190,190,0.35)";
   var DIM_EDGE = "rgba(200,200,200,0.25)";
+  var DASHES = { dashed: [8, 5], dotted: [2, 4] };
 
   function tip(text) {
     var el = document.createElement("div");
@@ -11,26 +15,38 @@
     el.textContent = text;
     return el;
   }
+  var byId = {};
+  var adjacent = {};
   cfg.nodes.forEach(function (n) {
     n._color = n.color;
+    n._font = n.font || { color: "#222222" };
+    n._tip = n.title;
     n.search = (n.label + " " + n.id + " " + (n.aliases || "")).toLowerCase();
     n.title = tip(n.title);
+    byId[n.id] = n;
+    adjacent[n.id] = [];
   });
   cfg.edges.forEach(function (e) {
     var c = e.color;
     e.color = e._color = { color: c, highlight: c, hover: c };
+    e._hex = c;
     e.title = tip(e.title);
+    adjacent[e.from].push(e);
+    adjacent[e.to].push(e);
   });
 
-  var nodes = new vis.DataSet(cfg.nodes);
-  var edges = new vis.DataSet(cfg.edges);
+  var view = { types: new Set(), links: new Set(), verdicts: new Set(), years: null,
+               waiting: new Set(cfg.reserve || []), selected: null, expanded: [] };
+  var nodes = null;
+  var edges = null;
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: [], edges: [] }, cfg.options);
   var state = document.getElementById("state");
+  var counts = document.getElementById("counts");
   var physicsButton = document.getElementById("physics");
-  var physicsOn = cfg.physics;
+  var physicsOn = false;
   var highlighted = null;
-  var api = { network: network, nodes: nodes, edges: edges, ready: false, highlighted: null };
+  var api = { network: network, ready: false, highlighted: null, view: view };
   window.mhkg = api;
 
   function setPhysics(on) {
@@ -45,39 +61,203 @@
     document.body.setAttribute("data-ready", "true");
   }
 
-  // Listen before the data goes in: stabilisation may finish within setData.
-  network.on("stabilizationProgress", function (p) {
-    state.textContent = "laying out\u2026 " + Math.round(100 * p.iterations / p.total) + "%";
+  // ---- what is shown ---------------------------------------------------------------------
+  function passes(n) {
+    if (view.waiting.has(n.id) || view.types.has(n.type)) { return false; }
+    if (n.verdict && view.verdicts.has(n.verdict)) { return false; }
+    if (view.years && n.year !== undefined && (n.year < view.years[0] || n.year > view.years[1])) {
+      return false;
+    }
+    return true;
+  }
+  /* A node shows if it passes the filters and, had it links in the drawing, still has one
+     (a node left dangling by the filters goes too). A link shows if its meaning is ticked
+     and both its ends pass. */
+  function visibility() {
+    var ok = {};
+    cfg.nodes.forEach(function (n) { ok[n.id] = passes(n); });
+    var had = {};
+    var has = {};
+    var edgeShown = {};
+    cfg.edges.forEach(function (e) {
+      var present = !view.waiting.has(e.from) && !view.waiting.has(e.to);
+      if (present) { had[e.from] = true; had[e.to] = true; }
+      var show = present && ok[e.from] && ok[e.to] && !view.links.has(e.meaning);
+      edgeShown[e.id] = show;
+      if (show) { has[e.from] = true; has[e.to] = true; }
+    });
+    var nodeShown = {};
+    cfg.nodes.forEach(function (n) {
+      nodeShown[n.id] = ok[n.id] && (!had[n.id] || has[n.id] || n.id === cfg.focus
+                                     || n.id === view.selected);
+    });
+    cfg.edges.forEach(function (e) {
+      edgeShown[e.id] = edgeShown[e.id] && nodeShown[e.from] && nodeShown[e.to];
+    });
+    return { nodes: nodeShown, edges: edgeShown };
+  }
+  var shown = null;
+  function apply(settle) {
+    var next = visibility();
+    if (!nodes) {  // the first time: set on the data before it is drawn, no updates
+      cfg.nodes.forEach(function (n) { if (!next.nodes[n.id]) { n.hidden = true; } });
+      cfg.edges.forEach(function (e) { if (!next.edges[e.id]) { e.hidden = true; } });
+      shown = next;
+      nodes = api.nodes = new vis.DataSet(cfg.nodes);
+      edges = api.edges = new vis.DataSet(cfg.edges);
+    }
+    var changed = 0;
+    var nodeUpdates = [];
+    cfg.nodes.forEach(function (n) {
+      if (!shown || shown.nodes[n.id] !== next.nodes[n.id]) {
+        nodeUpdates.push({ id: n.id, hidden: !next.nodes[n.id] });
+        changed++;
+      }
+    });
+    var edgeUpdates = [];
+    cfg.edges.forEach(function (e) {
+      if (!shown || shown.edges[e.id] !== next.edges[e.id]) {
+        edgeUpdates.push({ id: e.id, hidden: !next.edges[e.id] });
+      }
+    });
+    shown = next;
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    var n = 0, m = 0;
+    Object.keys(next.nodes).forEach(function (k) { if (next.nodes[k]) { n++; } });
+    Object.keys(next.edges).forEach(function (k) { if (next.edges[k]) { m++; } });
+    var perType = {};
+    cfg.nodes.forEach(function (node) {
+      if (next.nodes[node.id]) { perType[node.type] = (perType[node.type] || 0) + 1; }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#legend-nodes li"), function (li) {
+      var type = li.querySelector("input.kind").getAttribute("data-type");
+      li.querySelector(".count").textContent = String(perType[type] || 0);
+      li.classList.toggle("none-shown", !perType[type]);
+    });
+    var perMeaning = {};
+    cfg.edges.forEach(function (e) {
+      if (next.edges[e.id]) { perMeaning[e.meaning] = true; }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#legend-edges li"), function (li) {
+      var box = li.querySelector("input.link");
+      if (box) { li.classList.toggle("none-shown", !perMeaning[box.getAttribute("data-meaning")]); }
+    });
+    counts.setAttribute("data-shown-nodes", String(n));
+    counts.setAttribute("data-shown-edges", String(m));
+    var all = cfg.nodes.length - (cfg.reserve || []).length;
+    counts.textContent = n.toLocaleString("en-GB") + " nodes, " + m.toLocaleString("en-GB")
+      + " links shown" + (n === all && m === Number(counts.getAttribute("data-edges"))
+        ? "" : " (filtered or expanded)");
+    if (settle && changed && cfg.settle && !physicsOn) {  // let the layout settle again
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(120);
+    }
+  }
+  network.on("stabilized", function () {
+    if (!physicsOn) { network.setOptions({ physics: { enabled: false } }); }
   });
-  network.once("stabilizationIterationsDone", function () {
-    setPhysics(false);
-    network.fit();
-    ready();
-  });
-  network.once("afterDrawing", function () { if (!cfg.physics) { ready(); } });
-  network.setData({ nodes: nodes, edges: edges });
-  if (!cfg.nodes.length) {
-    setPhysics(false);
-    state.textContent = "nothing to draw: no nodes in this selection";
-    ready();
-  } else if (cfg.physics) {
-    state.textContent = "laying out\u2026";
-  } else {
-    network.fit();
+
+  // ---- the view in the address -----------------------------------------------------------
+  function list(set) { return Array.from(set).sort().join("|"); }
+  var hashTimer = null;
+  function writeHash() {
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(function () {
+      var p = new URLSearchParams();
+      if (view.types.size) { p.set("hide", list(view.types)); }
+      if (view.links.size) { p.set("links", list(view.links)); }
+      if (view.verdicts.size) { p.set("verdicts", list(view.verdicts)); }
+      if (view.years) { p.set("years", view.years[0] + "-" + view.years[1]); }
+      if (view.selected) { p.set("node", view.selected); }
+      if (view.expanded.length) { p.set("open", view.expanded.join("|")); }
+      var at = network.getViewPosition();
+      p.set("zoom", [Math.round(at.x), Math.round(at.y),
+                     network.getScale().toFixed(3)].join(","));
+      history.replaceState(null, "", "#" + p.toString());
+      api.hash = location.hash;
+    }, 150);
+  }
+  function readHash() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, ""));
+    function fill(into, name) {  // the same Set objects: the legend's handlers hold them
+      into.clear();
+      (p.get(name) || "").split("|").filter(Boolean).forEach(function (v) { into.add(v); });
+    }
+    fill(view.types, "hide");
+    fill(view.links, "links");
+    fill(view.verdicts, "verdicts");
+    var years = /^(\d{4})-(\d{4})$/.exec(p.get("years") || "");
+    view.years = years ? [Number(years[1]), Number(years[2])] : null;
+    (p.get("open") || "").split("|").filter(function (id) { return byId[id]; })
+      .forEach(function (id) { expand(id, true); });
+    var node = p.get("node");
+    view.selected = node && byId[node] ? node : null;
+    var zoom = (p.get("zoom") || "").split(",").map(Number);
+    return zoom.length === 3 && zoom.every(isFinite) && zoom[2] > 0 ? zoom : null;
+  }
+  function syncControls() {
+    Array.prototype.forEach.call(document.querySelectorAll("input.kind"), function (box) {
+      box.checked = !view.types.has(box.getAttribute("data-type"));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input.link"), function (box) {
+      box.checked = !view.links.has(box.getAttribute("data-meaning"));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input.verdict"), function (box) {
+      box.checked = !view.verdicts.has(box.getAttribute("data-verdict"));
+    });
+    if (yearFrom && cfg.years) {
+      var range = view.years || cfg.years;
+      yearFrom.value = range[0];
+      yearTo.value = range[1];
+      yearOut.textContent = range[0] + "\u2013" + range[1];
+    }
   }
 
-  physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
-  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
-
-  // ---- highlight a node's neighbours -----------------------------------------------------
+  // ---- the card, the highlight, expanding ------------------------------------------------
+  var card = document.getElementById("card");
+  function line(parent, tag, text, cls) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    if (cls) { el.className = cls; }
+    parent.appendChild(el);
+    return el;
+  }
+  function waitingNeighbours(id) {
+    return adjacent[id].map(function (e) { return e.from === id ? e.to : e.from; })
+      .filter(function (other) { return view.waiting.has(other); });
+  }
+  function showCard(id) {
+    while (card.firstChild) { card.removeChild(card.firstChild); }
+    if (!id) { card.hidden = true; return; }
+    var n = byId[id];
+    var lines = n._tip.split("\n");
+    line(card, "h2", n.label);
+    lines.slice(1).forEach(function (text) { line(card, "p", text); });
+    line(card, "p", n.links + " link" + (n.links === 1 ? "" : "s") + ", " + n.evidence
+      + " piece" + (n.evidence === 1 ? "" : "s") + " of evidence", "count");
+    var actions = line(card, "div", "", "actions");
+    if (n.url) {
+      var page = line(actions, "a", "Open its page");
+      page.href = n.url;
+      page.className = "page-link";
+    }
+    var more = waitingNeighbours(id);
+    if (more.length) {
+      var grow = line(actions, "button", "Show " + more.length + " more neighbour"
+        + (more.length === 1 ? "" : "s"));
+      grow.type = "button";
+      grow.className = "expand";
+      grow.addEventListener("click", function () { expand(id); });
+    }
+    card.hidden = false;
+  }
   function clearHighlight() {
     if (highlighted === null) { return; }
     highlighted = null;
     api.highlighted = null;
-    nodes.update(nodes.get().map(function (n) {
-      return { id: n.id, color: n._color, font: { color: "#222222" } };
-    }));
-    edges.update(edges.get().map(function (e) { return { id: e.id, color: e._color }; }));
+    nodes.update(cfg.nodes.map(function (n) { return { id: n.id, color: n._color, font: n._font }; }));
+    edges.update(cfg.edges.map(function (e) { return { id: e.id, color: e._color }; }));
     document.body.removeAttribute("data-highlight");
   }
   function highlight(id) {
@@ -86,39 +266,117 @@
     var near = new Set(network.getConnectedEdges(id));
     highlighted = id;
     api.highlighted = id;
-    nodes.update(nodes.get().map(function (n) {
-      return keep.has(n.id) ? { id: n.id, color: n._color, font: { color: "#222222" } }
+    nodes.update(cfg.nodes.map(function (n) {
+      return keep.has(n.id) ? { id: n.id, color: n._color, font: n._font }
         : { id: n.id, color: DIM_NODE, font: { color: "#c8c8c8" } };
     }));
-    edges.update(edges.get().map(function (e) {
+    edges.update(cfg.edges.map(function (e) {
       return { id: e.id, color: near.has(e.id) ? e._color : { color: DIM_EDGE } };
     }));
     document.body.setAttribute("data-highlight", String(id));
   }
+  function select(id) {
+    view.selected = id;
+    if (id) {
+      highlight(id);
+      network.selectNodes([id]);
+    } else {
+      clearHighlight();
+      network.unselectAll();
+    }
+    showCard(id);
+    writeHash();
+  }
+  function expand(id, quiet) {
+    var more = waitingNeighbours(id);
+    more.forEach(function (other) { view.waiting.delete(other); });
+    if (view.expanded.indexOf(id) < 0) { view.expanded.push(id); }
+    if (!quiet) {
+      apply(true);
+      if (view.selected) { highlight(view.selected); showCard(view.selected); }
+      writeHash();
+    }
+    return more.length;
+  }
+  api.select = select;
+  api.expand = expand;
   network.on("click", function (params) {
-    if (!params.nodes.length) { clearHighlight(); return; }
-    var url = nodes.get(params.nodes[0]).url;  // a page of a site: open it
-    if (url) { window.location.href = url; return; }
-    highlight(params.nodes[0]);
+    select(params.nodes.length ? params.nodes[0] : null);
   });
-  document.getElementById("clear").addEventListener("click", function () {
-    clearHighlight();
-    network.unselectAll();
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) { expand(params.nodes[0]); }
+  });
+  network.on("dragEnd", writeHash);
+  network.on("zoom", writeHash);
+  document.getElementById("clear").addEventListener("click", function () { select(null); });
+
+  // ---- the legend is the filter ----------------------------------------------------------
+  function toggle(selector, attribute, set) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (box) {
+      box.addEventListener("change", function () {
+        var value = box.getAttribute(attribute);
+        if (box.checked) { set.delete(value); } else { set.add(value); }
+        apply(true);
+        writeHash();
+      });
+    });
+  }
+  toggle("input.kind", "data-type", view.types);
+  toggle("input.link", "data-meaning", view.links);
+  toggle("input.verdict", "data-verdict", view.verdicts);
+  var yearFrom = document.getElementById("year-from");
+  var yearTo = document.getElementById("year-to");
+  var yearOut = document.getElementById("year-range");
+  function onYears(event) {
+    var lo = Number(yearFrom.value), hi = Number(yearTo.value);
+    if (lo > hi) {  // the handles cannot cross: the one moved pushes the other
+      if (event && event.target === yearFrom) { yearTo.value = hi = lo; } else { yearFrom.value = lo = hi; }
+    }
+    view.years = lo === cfg.years[0] && hi === cfg.years[1] ? null : [lo, hi];
+    yearOut.textContent = lo + "\u2013" + hi;
+    apply(true);
+    writeHash();
+  }
+  if (yearFrom) {
+    yearFrom.addEventListener("input", onYears);
+    yearTo.addEventListener("input", onYears);
+  }
+  document.getElementById("reset").addEventListener("click", function () {
+    view.types.clear(); view.links.clear(); view.verdicts.clear(); view.years = null;
+    view.waiting = new Set(cfg.reserve || []);
+    view.expanded = [];
+    syncControls();
+    select(null);
+    apply(false);
+    network.fit();
+    writeHash();
   });
 
-  // ---- filter by kind --------------------------------------------------------------------
-  function updateCounts() {
-    var shown = nodes.get({ filter: function (n) { return !n.hidden; } }).length;
-    state.textContent = shown === cfg.nodes.length ? "" : shown + " of " + cfg.nodes.length + " nodes shown";
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("input.kind"), function (box) {
-    box.addEventListener("change", function () {
-      var type = box.getAttribute("data-type");
-      nodes.update(nodes.get({ filter: function (n) { return n.type === type; } })
-        .map(function (n) { return { id: n.id, hidden: !box.checked }; }));
-      updateCounts();
-    });
+  // ---- start -----------------------------------------------------------------------------
+  var zoom = readHash();
+  window.mhkg.view = view;
+  syncControls();
+  network.once("afterDrawing", function () {
+    if (view.selected) { select(view.selected); }
+    ready();
   });
+  apply(false);
+  network.setData({ nodes: nodes, edges: edges });
+  // placed before the first frame is drawn, so that a big graph is drawn once, not twice
+  if (zoom) {
+    network.moveTo({ position: { x: zoom[0], y: zoom[1] }, scale: zoom[2] });
+  } else if (cfg.focus) {
+    network.fit();
+    network.focus(cfg.focus, { scale: Math.max(network.getScale(), 0.6) });
+  } else {
+    network.fit();
+  }
+  if (!cfg.nodes.length) {
+    state.textContent = "nothing to draw: no nodes in this selection";
+    ready();
+  }
+  physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
+  document.getElementById("fit").addEventListener("click", function () { network.fit(); });
 
   // ---- search ----------------------------------------------------------------------------
   var search = document.getElementById("search");
@@ -132,7 +390,7 @@
     var q = search.value.trim().toLowerCase();
     while (results.firstChild) { results.removeChild(results.firstChild); }
     if (!q) { searchStatus.textContent = ""; network.unselectAll(); return; }
-    var found = nodes.get({ filter: function (n) { return !n.hidden && n.search.indexOf(q) >= 0; } });
+    var found = cfg.nodes.filter(function (n) { return shown.nodes[n.id] && n.search.indexOf(q) >= 0; });
     found.sort(function (a, b) {
       var ea = a.label.toLowerCase() === q || a.id === q ? 0 : 1;
       var eb = b.label.toLowerCase() === q || b.id === q ? 0 : 1;
@@ -147,7 +405,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = n.label;
-      button.addEventListener("click", function () { show(n.id); });
+      button.addEventListener("click", function () { show(n.id); select(n.id); });
       li.appendChild(button);
       if (n.url) {
         var page = document.createElement("a");
@@ -169,21 +427,152 @@
     if (event.key === "Enter") { clearTimeout(timer); runSearch(); }
   });
 
-  // ---- save PNG --------------------------------------------------------------------------
-  document.getElementById("save-png").addEventListener("click", function () {
-    var source = container.querySelector("canvas");
-    var out = document.createElement("canvas");
-    out.width = source.width;
-    out.height = source.height;
-    var ctx = out.getContext("2d");
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(source, 0, 0);
+  // ---- save: PNG at twice the screen's size, and SVG, each with its title and legend ------
+  function shownLegend() {
+    var types = {}, links = {};
+    cfg.nodes.forEach(function (n) { if (shown.nodes[n.id]) { types[n.type] = (types[n.type] || 0) + 1; } });
+    cfg.edges.forEach(function (e) { if (shown.edges[e.id]) { links[e.meaning] = true; } });
+    return {
+      types: cfg.types.filter(function (t) { return types[t.type]; })
+        .map(function (t) { return { name: t.name + " (" + types[t.type] + ")", colour: t.colour }; }),
+      links: cfg.links.filter(function (l) { return links[l.meaning]; })
+    };
+  }
+  function download(name, href) {
     var link = document.createElement("a");
-    link.download = cfg.download + ".png";
-    link.href = out.toDataURL("image/png");
+    link.download = name;
+    link.href = href;
     document.body.appendChild(link);
     link.click();
     link.remove();
-  });
+  }
+  function wrapText(ctx, text, width) {
+    var words = text.split(" "), lines = [""];
+    words.forEach(function (w) {
+      var tryLine = lines[lines.length - 1] ? lines[lines.length - 1] + " " + w : w;
+      if (ctx.measureText(tryLine).width > width && lines[lines.length - 1]) { lines.push(w); }
+      else { lines[lines.length - 1] = tryLine; }
+    });
+    return lines;
+  }
+  function savePng(scale) {
+    scale = scale || 2;
+    var w = container.clientWidth, h = container.clientHeight;
+    var at = { position: network.getViewPosition(), scale: network.getScale() };
+    network.setSize(w * scale + "px", h * scale + "px");
+    network.moveTo({ position: at.position, scale: at.scale * scale });
+    network.redraw();
+    var source = container.querySelector("canvas");
+    var legend = shownLegend();
+    var pad = 16 * scale, row = 20 * scale, legendW = 300 * scale;
+    var probe = document.createElement("canvas").getContext("2d");
+    probe.font = "bold " + (18 * scale) + "px sans-serif";
+    var titleLines = wrapText(probe, cfg.title, w * scale + legendW - 2 * pad);
+    var titleH = titleLines.length * 24 * scale + pad;
+    var out = document.createElement("canvas");
+    out.width = source.width + legendW;
+    out.height = Math.max(source.height, (legend.types.length + legend.links.length + 2) * row + pad * 2) + titleH;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = "#111111";
+    ctx.font = probe.font;
+    ctx.textBaseline = "top";
+    titleLines.forEach(function (text, i) { ctx.fillText(text, pad, pad + i * 24 * scale); });
+    ctx.drawImage(source, 0, titleH);
+    var x = source.width + pad, y = titleH + pad;
+    ctx.font = (13 * scale) + "px sans-serif";
+    ctx.textBaseline = "middle";
+    legend.types.forEach(function (t) {
+      ctx.fillStyle = t.colour;
+      ctx.beginPath();
+      ctx.arc(x + 8 * scale, y + row / 2, 6 * scale, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.fillStyle = "#222222";
+      ctx.fillText(t.name, x + 24 * scale, y + row / 2);
+      y += row;
+    });
+    y += row / 2;
+    legend.links.forEach(function (l) {
+      ctx.strokeStyle = l.colour;
+      ctx.lineWidth = 3 * scale;
+      ctx.setLineDash((DASHES[l.dash] || []).map(function (d) { return d * scale; }));
+      ctx.beginPath();
+      ctx.moveTo(x, y + row / 2);
+      ctx.lineTo(x + 20 * scale, y + row / 2);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = "#222222";
+      ctx.fillText(l.meaning, x + 28 * scale, y + row / 2);
+      y += row;
+    });
+    var href = out.toDataURL("image/png");
+    api.saved = { width: out.width, height: out.height, canvas: source.width };
+    network.setSize("100%", "100%");
+    network.moveTo(at);
+    network.redraw();
+    download(cfg.download + ".png", href);
+  }
+  var SVGNS = "http://www.w3.org/2000/svg";
+  function el(name, attrs, text) {
+    var e = document.createElementNS(SVGNS, name);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+  function saveSvg() {
+    var pos = network.getPositions();
+    var ids = cfg.nodes.filter(function (n) { return shown.nodes[n.id]; }).map(function (n) { return n.id; });
+    var xs = ids.map(function (id) { return pos[id].x; }), ys = ids.map(function (id) { return pos[id].y; });
+    var x0 = Math.min.apply(null, xs.concat([0])) - 120, y0 = Math.min.apply(null, ys.concat([0])) - 60;
+    var x1 = Math.max.apply(null, xs.concat([0])) + 120, y1 = Math.max.apply(null, ys.concat([0])) + 60;
+    var legend = shownLegend();
+    var legendW = 320, titleH = 50;
+    var width = x1 - x0 + legendW, height = Math.max(y1 - y0, (legend.types.length + legend.links.length + 2) * 22) + titleH;
+    var svg = el("svg", { xmlns: SVGNS, width: Math.round(width), height: Math.round(height),
+                          viewBox: [0, 0, Math.round(width), Math.round(height)].join(" "),
+                          "font-family": "DejaVu Sans, sans-serif" });
+    svg.appendChild(el("rect", { width: "100%", height: "100%", fill: "#ffffff" }));
+    svg.appendChild(el("text", { x: 16, y: 30, "font-size": 18, "font-weight": "bold", id: "title" }, cfg.title));
+    var g = el("g", { transform: "translate(" + (-x0) + "," + (titleH - y0) + ")" });
+    cfg.edges.forEach(function (e) {
+      if (!shown.edges[e.id]) { return; }
+      var a = pos[e.from], b = pos[e.to];
+      var attrs = { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: e._hex, "stroke-width": e.width || 1.5 };
+      if (DASHES[e.dash]) { attrs["stroke-dasharray"] = DASHES[e.dash].join(" "); }
+      g.appendChild(el("line", attrs));
+    });
+    ids.forEach(function (id) {
+      var n = byId[id];
+      var colour = typeof n._color === "string" ? n._color : n._color.background;
+      var attrs = { cx: pos[id].x, cy: pos[id].y, r: (n.size || 16) / 2 + 4, fill: colour,
+                    stroke: n.focus ? "#111111" : "#ffffff", "stroke-width": n.focus ? 4 : 1,
+                    "data-id": id };
+      g.appendChild(el("circle", attrs));
+      g.appendChild(el("text", { x: pos[id].x, y: pos[id].y + (n.size || 16) / 2 + 18,
+                                 "text-anchor": "middle", "font-size": 12 }, n.label));
+    });
+    svg.appendChild(g);
+    var lg = el("g", { id: "legend", transform: "translate(" + (x1 - x0 + 16) + "," + (titleH + 10) + ")" });
+    var y = 0;
+    legend.types.forEach(function (t) {
+      lg.appendChild(el("circle", { cx: 8, cy: y + 8, r: 6, fill: t.colour }));
+      lg.appendChild(el("text", { x: 24, y: y + 12, "font-size": 13 }, t.name));
+      y += 22;
+    });
+    y += 11;
+    legend.links.forEach(function (l) {
+      var attrs = { x1: 0, y1: y + 8, x2: 20, y2: y + 8, stroke: l.colour, "stroke-width": 3 };
+      if (DASHES[l.dash]) { attrs["stroke-dasharray"] = DASHES[l.dash].join(" "); }
+      lg.appendChild(el("line", attrs));
+      lg.appendChild(el("text", { x: 28, y: y + 12, "font-size": 13 }, l.meaning));
+      y += 22;
+    });
+    svg.appendChild(lg);
+    var text = new XMLSerializer().serializeToString(svg);
+    api.savedSvg = text;
+    download(cfg.download + ".svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text));
+  }
+  document.getElementById("save-png").addEventListener("click", function () { savePng(2); });
+  document.getElementById("save-svg").addEventListener("click", saveSvg);
 }());
