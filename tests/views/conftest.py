@@ -30,3 +30,11 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def shipped(store: Any) -> Any:
+    """The network projection of the shipped data, made once."""
+    from kg.graph.network import project
+
+    return project(store)

@@ -137,3 +137,10 @@ def test_to_pyvis_gets_the_same_lists_without_add_node(graph: Any) -> None:
     nodes, edges = html.elements(graph)
     assert net.nodes == nodes and net.edges == edges
     assert net.get_network_data()[0] is net.nodes
+
+
+def test_drawing_leaves_the_callers_graph_as_it_was(graph: Any, tmp_path: Path) -> None:
+    before = (dict(graph.graph), {n: dict(d) for n, d in graph.nodes(data=True)})
+    diagram(graph, tmp_path / "f.html", focus="first", size_by="degree")
+    diagram(graph, tmp_path / "w.svg", size_by="betweenness")
+    assert (dict(graph.graph), {n: dict(d) for n, d in graph.nodes(data=True)}) == before

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kg.graph.network import project, select
+from kg.graph.network import select
 from kg.views.diagram import diagram
 from kg.views.diagram.style import edge_meaning
 from tests.views.test_diagram_browser import Opened
@@ -19,11 +19,6 @@ from tests.views.test_diagram_browser import Opened
 pytestmark = pytest.mark.slow
 COUNTS = "() => [document.getElementById('counts').dataset.shownNodes, " \
          "document.getElementById('counts').dataset.shownEdges].map(Number)"
-
-
-@pytest.fixture(scope="module")
-def shipped(store: Any) -> Any:
-    return project(store)
 
 
 @pytest.fixture(scope="module")

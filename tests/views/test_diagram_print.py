@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from kg.graph.network import project
 from kg.views.diagram import diagram
 from kg.views.diagram.labels import Box, Wanted, place, wrap
 from kg.views.diagram.spec import SpecError, make_spec, parse_size
@@ -45,11 +44,6 @@ SLACK = 0.75  # px: font hinting differs a little between matplotlib and Chromiu
 def meets(a: list[float], b: list[float], slack: float = SLACK) -> bool:
     return (a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack
             and b[1] < a[3] - slack)
-
-
-@pytest.fixture(scope="module")
-def shipped(store: Any) -> Any:
-    return project(store)
 
 
 @pytest.fixture(scope="module")

@@ -73,6 +73,8 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
         return Drawn(Path(out), fmt, view, graph.number_of_nodes(), graph.number_of_edges())
     chosen = choose(view, layout, focus)
     selected = select(graph, view, focus, depth, types)
+    if selected is graph:  # the whole view is the graph itself: never change the caller's
+        selected = graph.copy()
     check_size(selected, force)
     if size_by:
         add_centrality(selected, size_by)
@@ -84,7 +86,7 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
         page = selected
         if focus:  # the rest of the view comes too, hidden, to be expanded into on demand
             whole = select(graph, view, None, depth, types)
-            page = whole if whole.number_of_nodes() <= EXPAND_LIMIT else \
+            page = whole.copy() if whole.number_of_nodes() <= EXPAND_LIMIT else \
                 around(whole, selected.graph["focus"], depth + 1)
             page.graph.update(selected.graph)
             if size_by:
