@@ -76,8 +76,9 @@ def _legend_handles(graph: Any, spec: PrintSpec, measure_name: str | None,
     for meaning, (colour, dash) in sorted(seen.items()):
         handles.append(Line2D([], [], color=colour, linestyle=dash, linewidth=1.6,
                               label=meaning))
-    if focus:
-        handles.append(Line2D([], [], linestyle="", marker="o", markersize=spec.font * 1.5,
+    if focus:  # the focus's own shape, ringed as it is drawn
+        marker = node_style(graph.nodes[focus].get("type", "")).marker if focus in graph else "o"
+        handles.append(Line2D([], [], linestyle="", marker=marker, markersize=spec.font * 1.5,
                               markerfacecolor="none", markeredgecolor="#111111",
                               markeredgewidth=2, label="the focus"))
     if measure_name:

@@ -203,6 +203,7 @@ def timeline_figure(graph: Any, title: str, spec: PrintSpec | None = None):
     ax = fig.add_subplot(grid[0])
     _title(fig, title, spec)
     present = []
+    spans = False
     for y, (when, node) in enumerate(strategies):
         data = graph.nodes[node]
         verdict = data.get("verdict", "") if data.get("verdict", "") in VERDICT_TEXT else ""
@@ -210,6 +211,7 @@ def timeline_figure(graph: Any, title: str, spec: PrintSpec | None = None):
         colour = VERDICT_COLOURS[verdict]
         start, end = year_of(data.get("started")), year_of(data.get("ended"))
         if start is not None and end is not None:
+            spans = True
             ax.plot([start, end], [y, y], color=colour, linewidth=spec.font * 0.45, alpha=0.45,
                     solid_capstyle="butt")
         ax.scatter([when], [y], s=(spec.font * 0.9) ** 2, c=colour,
@@ -221,8 +223,8 @@ def timeline_figure(graph: Any, title: str, spec: PrintSpec | None = None):
     ax.tick_params(axis="y", length=0)
     ax.tick_params(axis="x", labelsize=spec.font)
     ax.grid(axis="x", color="#e5e5e5")
-    ax.set_xlabel("year published (or started); a bar spans the years it ran",
-                  fontsize=spec.font)
+    ax.set_xlabel("year published (or started)"
+                  + ("; a bar spans the years it ran" if spans else ""), fontsize=spec.font)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     if not strategies:

@@ -66,11 +66,11 @@ RELATION_GROUPS = {
 GROUP_COLOURS = {
     "leadership": "#AA3377", "support and delivery": "#228833", "between strategies": "#4477AA",
     "between organisations": "#66CCEE", "sources": "#888888", "crosswalk to factors": "#CCBB44",
-    "between factors": "#EE7733", "services and ideas": "#44AA99",
-    "other relation": "#555555",
+    "between factors": "#EE7733", "services and ideas": "#DDCC77",
+    "other relation": "#111111",
 }
-OTHER_EDGE_COLOURS = {"funding": "#8C510A", "lesson": "#01665E", "scheme": "#CCCCCC",
-                      "shared": "#6A3D9A"}
+OTHER_EDGE_COLOURS = {"funding": "#8C510A", "lesson": "#882255", "scheme": "#CCCCCC",
+                      "shared": "#4477AA"}
 OTHER_EDGE_TEXT = {"funding": "funded (funding item)", "lesson": "lesson bears on factor",
                    "scheme": "in scheme", "shared": "worked on the same strategy"}
 VERDICT_COLOURS = {"successful": "#009E73", "successful-in-part": "#E69F00",
