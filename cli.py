@@ -488,7 +488,7 @@ def sparql(data: Path | None, fmt: str, timeout: float, limit: int, query_text: 
 
 DIAGRAM_VIEWS = ["whole", "factors", "actors", "factor-links", "succession", "timeline",
                  "scorecard"]
-DIAGRAM_LAYOUTS = ["auto", "force", "bipartite", "layered", "radial", "circle"]
+DIAGRAM_LAYOUTS = ["auto", "force", "bipartite", "layered", "radial", "circle", "groups"]
 
 
 @cli.command()
@@ -517,7 +517,8 @@ DIAGRAM_LAYOUTS = ["auto", "force", "bipartite", "layered", "radial", "circle"]
               help="Size nodes by their degree or betweenness centrality.")
 @click.option("--layout", type=click.Choice(DIAGRAM_LAYOUTS), default="auto", show_default=True,
               help="auto: the view's own (factors bipartite, factor-links circle, succession "
-                   "layered, a --focus radial, the rest force with communities grouped).")
+                   "layered, a --focus radial, the rest force with communities grouped); "
+                   "groups: one node per community (a page above 2,000 nodes opens so).")
 @click.option("--size", "size", metavar="SIZE",
               help="Printed size of a static file: a width (6.5in, 170mm), width and height "
                    "(6.5x4in) or a slide ratio (16:9, 10 in wide).  [default: 6.5in]")

@@ -167,7 +167,9 @@ def test_view_opens_offline_and_draws_every_node(view: str, pages: dict[str, Any
     assert drawn_pixels(o) > 200
     assert o.eval("mhkg.network.physics.options.enabled") is False  # settled, then stopped
     legend = page.locator("#legend-nodes li")
-    types = o.eval("new Set(mhkg.nodes.get().map(n => n.type)).size")
+    # every kind the page holds, drawn now or waiting to be expanded into (a focus page)
+    types = o.eval("new Set(JSON.parse(document.getElementById('mhkg-data').textContent)"
+                   ".nodes.map(n => n.type)).size")
     assert legend.count() == types and legend.first.is_visible()
     assert page.locator("#legend-edges li").first.is_visible()
     assert page.locator("#counts").get_attribute("data-nodes") == str(n_nodes)

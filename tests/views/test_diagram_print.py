@@ -240,3 +240,24 @@ def test_html_refuses_print_options(tmp_path: Path, real_sources: Path) -> None:
     result = run_mhkg("diagram", "-o", str(tmp_path / "x.html"), "--size", "6.5in")
     assert result.returncode == 2
     assert "an HTML page fits the window" in result.stderr
+
+
+def test_undated_strategies_say_so_in_the_column_in_date_order(shipped: Any,
+                                                              tmp_path: Path) -> None:
+    from kg.graph.network import select
+    from kg.views.diagram.html import year
+
+    factors = select(shipped, "factors")
+    undated = {n: d["label"] for n, d in factors.nodes(data=True)
+               if d.get("type") == "Strategy" and year(d) is None}
+    assert undated  # the shipped data has some (Care Programme Approach, ...)
+    before = {n: shipped.nodes[n]["label"] for n in undated}
+    out = diagram(shipped, tmp_path / "f.svg", view="factors").path
+    labels = {el.get("id")[len("label:"):]: " ".join("".join(el.itertext()).split())
+              for el in ET.parse(out).iter() if (el.get("id") or "").startswith("label:")}
+    for node in undated:
+        assert labels[node].endswith("(undated)"), labels[node]
+    dated = next(n for n, d in factors.nodes(data=True)
+                 if d.get("type") == "Strategy" and year(d) is not None)
+    assert "(undated)" not in labels[dated]
+    assert {n: shipped.nodes[n]["label"] for n in undated} == before

@@ -97,6 +97,14 @@ def diagram(graph: Any, out: Path, view: str = "whole", focus: str | None = None
         from kg.views.diagram import static
         from kg.views.diagram.network_figure import network_figure
 
+        if chosen == "groups":  # one node per community, sized by its members
+            from kg.views.diagram.groups import collapse
+
+            whole_title = title or default_title(selected)
+            selected = collapse(selected)
+            title = title or f"{whole_title}: its {selected.number_of_nodes()} communities"
+            chosen, size_by = "force", "share"
+
         figure = network_figure(selected, title or default_title(selected), spec, chosen,
                                 size_by)
         static.save(figure, out, spec.dpi)

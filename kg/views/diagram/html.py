@@ -41,6 +41,7 @@ from kg.views.diagram.style import (
 )
 
 PHYSICS_LIMIT = 500  # above this many nodes: precomputed layout, physics off
+OVERVIEW_ABOVE = 2000  # above this many nodes: the page opens on its communities, collapsed
 EDGE_LABEL_LIMIT = 150  # edges show their label only in diagrams this small
 IMPROVED_LAYOUT_LIMIT = 100
 VIS_FILES = ("vis-network.min.js", "vis-network.min.css")
@@ -254,6 +255,35 @@ def _build(graph: Any, size_by: str | None, positions: dict[str, tuple[float, fl
     return nodes, edges, sorted((m, c, d) for m, (c, d) in legend.items())
 
 
+GROUP_COLOUR = "#BBBBBB"
+
+
+def group_items(graph: Any, groups: list[Any], centres: dict[str, tuple[float, float]]
+                ) -> list[dict[str, Any]]:
+    """vis-network items for collapsed communities (kg.views.diagram.groups): a grey hexagon
+    sized by its members, named after its lead, its card listing what it holds."""
+    from kg.views.diagram.groups import disc_radius
+
+    items = []
+    for group in groups:
+        reach = disc_radius(len(group.members))
+        kinds = sorted(group.types.items(), key=lambda kv: (-kv[1], kv[0]))
+        what = ", ".join(f"{count:,} {node_style(kind).name.lower()}" for kind, count in kinds)
+        title = "\n".join([group.label, f"a group of {len(group.members):,} nodes: {what}",
+                           "best connected: " + "; ".join(group.top),
+                           "(click for its card; open it to see its members)"])
+        x, y = centres[group.id]
+        items.append({"id": group.id, "label": group.label, "title": title, "type": "Group",
+                      "group_size": len(group.members), "color": GROUP_COLOUR,
+                      # as big as the disc its members open into, its name readable when
+                      # the whole overview is in view
+                      "shape": "hexagon", "size": round(reach * 0.8, 1), "borderWidth": 1,
+                      "font": {"size": round(max(18.0, reach / 3.5)), "color": "#222222"},
+                      "widthConstraint": {"maximum": round(reach * 4)},
+                      "x": round(x, 1), "y": round(-y, 1)})
+    return items
+
+
 def elements(graph: Any, size_by: str | None = None, layout: bool = False
              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """vis-network node and edge dicts (the format of pyvis's ``Network.nodes``/``edges``);
@@ -311,7 +341,9 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
 
     ``node_links`` maps node ids to relative URLs (a node's card links to its page); ``nav``
     is a list of (text, relative URL) links shown above the title. Positions come from the
-    seeded ``layout_name`` (kg.views.diagram.layout). ``focus`` is marked and centred;
+    seeded ``layout_name`` (kg.views.diagram.layout); above :data:`OVERVIEW_ABOVE` nodes, or
+    with ``layout_name="groups"``, the page opens on the communities, collapsed (a group
+    opens into its members where it stands). ``focus`` is marked and centred;
     with ``shown``, only those nodes are drawn at first and the rest of ``graph`` waits to
     be expanded into, a neighbour at a time (an ego view grown step by step).
     """
@@ -319,8 +351,21 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
 
     n = graph.number_of_nodes()
     big = n > PHYSICS_LIMIT
-    nodes, edges, legend = _build(graph, size_by,
-                                  pixel_positions(graph, layout_name, focus, shown), focus)
+    groups: list[Any] = []
+    centres: dict[str, tuple[float, float]] = {}
+    if (layout_name == "groups" or n > OVERVIEW_ABOVE) and focus is None and shown is None:
+        from kg.views.diagram.groups import find_groups, place_groups
+
+        groups = find_groups(graph)
+        at, centres = place_groups(graph, groups)
+        positions = {node: (round(x, 1), round(-y, 1)) for node, (x, y) in at.items()}
+    else:
+        positions = pixel_positions(graph, layout_name, focus, shown)
+    nodes, edges, legend = _build(graph, size_by, positions, focus)
+    if groups:
+        member = {node: group.id for group in groups for node in group.members}
+        for item in nodes:
+            item["group"] = member[item["id"]]
     if node_links:
         link_nodes(nodes, node_links)
     nav_links = [{"text": text, "href": relative_url(href)} for text, href in nav]
@@ -340,10 +385,11 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
     waiting = set(reserve)
     links = [{"meaning": m, "colour": c, "dash": d} for m, c, d in legend]
     payload = {"title": title, "download": download_name, "physics": False,
-               "settle": layout_name in ("force", "radial") and not big,
+               "settle": layout_name in ("force", "radial") and not big and not groups,
                "nodes": nodes, "edges": edges, "options": vis_options(n, False),
                "focus": focus, "reserve": reserve, "types": types, "links": links,
-               "verdicts": verdicts, "years": [years[0], years[-1]] if years else None}
+               "verdicts": verdicts, "years": [years[0], years[-1]] if years else None,
+               "groups": group_items(graph, groups, centres) if groups else []}
     vis_js, vis_css, app_js = asset(VIS_FILES[0]), asset(VIS_FILES[1]), asset("page.js")
     for name, text in (("vis-network.min.js", vis_js), ("page.js", app_js)):
         if "</script" in text.lower() or "<!--" in text:
@@ -359,6 +405,7 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
         title=title, csp=csp, types=types, n_nodes=n - len(reserve),
         n_edges=sum(1 for e in edges if e["from"] not in waiting and e["to"] not in waiting),
         big=big, nav=nav_links, links=links, verdicts=verdicts, years=payload["years"],
+        n_groups=len(groups), group_colour=GROUP_COLOUR, overview=OVERVIEW_ABOVE,
         limit=PHYSICS_LIMIT, **{name: Markup(f"\x00{name}\x00") for name in blobs})
     parts = skeleton.split("\x00")
     return "".join(blobs[part] if i % 2 else part for i, part in enumerate(parts))

@@ -11,6 +11,9 @@
 - ``force``: Fruchterman-Reingold, with the communities found by Louvain (multilevel)
   pulled together, each connected component laid out on its own and packed in rows
   (the whole graph, the actors).
+- ``groups``: the communities collapsed, one node each (kg.views.diagram.groups); the
+  interactive page opens so above ``html.OVERVIEW_ABOVE`` nodes, and a group opens into its
+  members in place.
 
 Every layout is deterministic: orders are sorted, igraph draws from its own seeded random
 generator, and the starting positions are fixed, so the same data give the same picture.
@@ -25,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-LAYOUTS = ("auto", "force", "bipartite", "layered", "radial", "circle")
+LAYOUTS = ("auto", "force", "bipartite", "layered", "radial", "circle", "groups")
 VIEW_LAYOUTS = {"whole": "force", "actors": "force", "factors": "bipartite",
                 "factor-links": "circle", "succession": "layered"}
 FORCE_LIMIT = 400  # above this many nodes, the linear-time quick layout

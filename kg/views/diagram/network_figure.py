@@ -82,9 +82,10 @@ def _legend_handles(graph: Any, spec: PrintSpec, measure_name: str | None,
                               markerfacecolor="none", markeredgecolor="#111111",
                               markeredgewidth=2, label="the focus"))
     if measure_name:
-        word = "links" if measure_name == "degree" else "betweenness"
+        word = {"degree": "links", "share": "members"}.get(measure_name, "betweenness")
         for share, text in ((0.0, "fewest"), (0.5, "half the most"), (1.0, "most")):
-            handles.append(Line2D([], [], linestyle="", marker="o", color="#888888",
+            handles.append(Line2D([], [], linestyle="", marker="h" if measure_name == "share"
+                                  else "o", color="#888888",
                                   markersize=_node_diameter(spec, share),
                                   label=f"size: {text} {word}"))
     return handles
@@ -318,6 +319,14 @@ def _labels(graph: Any, at: dict[str, tuple[float, float]], texts: dict[str, str
 
 
 # ---- the figure ------------------------------------------------------------------------------
+def _year(data: dict[str, Any]) -> str | None:
+    for key in ("published", "started", "established"):
+        value = str(data.get(key) or "")[:4]
+        if value.isdigit():
+            return value
+    return None
+
+
 def network_figure(graph: Any, title: str, spec: PrintSpec, layout_name: str,
                    size_by: str | None = None) -> Any:
     """The figure of ``graph`` at ``spec``'s printed size (see module docstring)."""
@@ -327,6 +336,13 @@ def network_figure(graph: Any, title: str, spec: PrintSpec, layout_name: str,
     measure_name = graph.graph.get("size_by") if size_by is None else size_by
     n = graph.number_of_nodes()
     placement = layout(graph, layout_name, focus)
+    if placement.name == "bipartite" and placement.columns[:1] == ("Strategies, by date",):
+        undated = [node for node, data in graph.nodes(data=True)
+                   if data.get("type") == "Strategy" and _year(data) is None]
+        if undated:  # they sit last in a column in date order: say why
+            graph = graph.copy()  # a drawing never changes the caller's graph
+            for node in undated:
+                graph.nodes[node]["label"] = f"{graph.nodes[node].get('label', node)} (undated)"
     labelled = list(graph.nodes)
     if n > LABEL_LIMIT:
         labelled = _importance(graph, focus)[:LABEL_TOP]
@@ -448,7 +464,8 @@ def network_figure(graph: Any, title: str, spec: PrintSpec, layout_name: str,
         if unlabelled:
             from kg.core.problems import warn_once
 
-            warn_once(f"mhkg: warning: {note} (give a larger --size, or narrow the view)")
+            warn_once(f"mhkg: warning: {note} (give a larger --size, narrow the view, or draw "
+                      "its communities with --layout groups)")
         if unlabelled:  # in the line kept for it under the title
             ax.text(MARGIN, comp.plot.y1 + GAP / 2, fit_lines(note, W - 2 * MARGIN,
                                                               spec.font * 0.85),
@@ -495,12 +512,13 @@ def _draw_edges(ax: Any, graph: Any, at: dict[str, tuple[float, float]],
         between[pair] = nth + 1
         if u == v:
             continue
-        directed = data.get("kind") not in ("shared", "assessment")
-        bend = 0.0 if placement.name == "bipartite" and nth == 0 else 0.12 * (nth + 1) * \
-            (1 if nth % 2 == 0 else -1)
-        width = 1.2 if data.get("kind") == "assessment" else \
-            0.6 + 0.4 * min(float(data.get("weight", 1)), 5) if data.get("kind") == "shared" \
-            else 0.8
+        kind = data.get("kind")
+        directed = kind not in ("shared", "assessment", "bundle")
+        bend = 0.0 if (placement.name == "bipartite" or kind == "bundle") and nth == 0 else \
+            0.12 * (nth + 1) * (1 if nth % 2 == 0 else -1)
+        width = 1.2 if kind == "assessment" else \
+            0.6 + 0.4 * min(float(data.get("weight", 1)), 5) if kind == "shared" else \
+            0.5 + 0.9 * math.log(float(data.get("weight", 1))) if kind == "bundle" else 0.8
         patch = FancyArrowPatch(
             at[u], at[v], arrowstyle="-|>,head_length=4,head_width=2" if directed else "-",
             connectionstyle=f"arc3,rad={bend}", shrinkA=diameters[u] / 2 + 1,

@@ -39,6 +39,7 @@ NODE_STYLES: dict[str, NodeStyle] = {
     "Finding": NodeStyle("Finding", "#332288", "box", "P", "note", "\u25a0"),
     "Question": NodeStyle("Research question", "#AA4499", "box", "X", "note", "\u25a0"),
 }
+GROUP_NODE = NodeStyle("Community, collapsed", "#BBBBBB", "hexagon", "h", "hexagon", "\u2b22")
 OTHER_NODE = NodeStyle("Other", "#BBBBBB", "dot", "o", "ellipse", "\u25cf")
 
 # Okabe-Ito: bluish green, vermillion and reddish purple stay apart for every common kind of
@@ -70,9 +71,10 @@ GROUP_COLOURS = {
     "other relation": "#111111",
 }
 OTHER_EDGE_COLOURS = {"funding": "#8C510A", "lesson": "#882255", "scheme": "#CCCCCC",
-                      "shared": "#4477AA"}
+                      "shared": "#4477AA", "bundle": "#9A9A9A"}
 OTHER_EDGE_TEXT = {"funding": "funded (funding item)", "lesson": "lesson bears on factor",
-                   "scheme": "in scheme", "shared": "worked on the same strategy"}
+                   "scheme": "in scheme", "shared": "worked on the same strategy",
+                   "bundle": "links between communities"}
 VERDICT_COLOURS = {"successful": "#009E73", "successful-in-part": "#E69F00",
                    "unsuccessful": "#D55E00", "too-early-to-tell": "#56B4E9", "": "#BBBBBB"}
 VERDICT_MARKERS = {"successful": "o", "successful-in-part": "D", "unsuccessful": "X",
@@ -85,6 +87,8 @@ _GROUP_OF = {p: g for g, preds in RELATION_GROUPS.items() for p in preds}
 
 
 def node_style(node_type: str) -> NodeStyle:
+    if node_type == "Group":
+        return GROUP_NODE
     return NODE_STYLES.get(node_type, OTHER_NODE)
 
 

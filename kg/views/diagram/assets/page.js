@@ -22,7 +22,7 @@
     n._font = n.font || { color: "#222222" };
     n._tip = n.title;
     n.search = (n.label + " " + n.id + " " + (n.aliases || "")).toLowerCase();
-    n.title = tip(n.title);
+    n.title = null;  // made when the node is first drawn
     byId[n.id] = n;
     adjacent[n.id] = [];
   });
@@ -30,13 +30,30 @@
     var c = e.color;
     e.color = e._color = { color: c, highlight: c, hover: c };
     e._hex = c;
-    e.title = tip(e.title);
+    e._tip = e.title;
+    e.title = null;  // made when the link is first drawn: a big graph has thousands
     adjacent[e.from].push(e);
     adjacent[e.to].push(e);
   });
+  /* A big graph opens on its communities, collapsed: a group stands for its members until
+     it is opened, and the links between two groups are drawn as one bundle. */
+  var groups = cfg.groups || [];
+  var groupById = {};
+  groups.forEach(function (g) {
+    g._color = g.color;
+    g._font = g.font;
+    g._tip = g.title;
+    g.title = tip(g.title);
+    g.members = [];
+    groupById[g.id] = g;
+  });
+  cfg.nodes.forEach(function (n) { if (n.group) { groupById[n.group].members.push(n.id); } });
+  var bundles = {};  // id -> the bundle item drawn now
+  function item(id) { return byId[id] || groupById[id] || null; }
 
   var view = { types: new Set(), links: new Set(), verdicts: new Set(), years: null,
-               waiting: new Set(cfg.reserve || []), selected: null, expanded: [] };
+               waiting: new Set(cfg.reserve || []), selected: null, expanded: [],
+               opened: [] };
   var nodes = null;
   var edges = null;
   var container = document.getElementById("network");
@@ -70,85 +87,205 @@
     }
     return true;
   }
+  /* What stands for a node in the drawing: itself, its group while the group is closed,
+     or nothing while it waits to be expanded into. */
+  function proxy(id) {
+    if (view.waiting.has(id)) { return null; }
+    var group = byId[id].group;
+    return group && view.opened.indexOf(group) < 0 ? group : id;
+  }
   /* A node shows if it passes the filters and, had it links in the drawing, still has one
      (a node left dangling by the filters goes too). A link shows if its meaning is ticked
-     and both its ends pass. */
+     and both its ends pass. A closed group shows if any of its members passes, and a bundle
+     counts the links between two groups (or a group and a node) that would show. */
   function visibility() {
     var ok = {};
     cfg.nodes.forEach(function (n) { ok[n.id] = passes(n); });
     var had = {};
     var has = {};
     var edgeShown = {};
+    var edgeIn = {};
+    var bundled = {};
     cfg.edges.forEach(function (e) {
-      var present = !view.waiting.has(e.from) && !view.waiting.has(e.to);
-      if (present) { had[e.from] = true; had[e.to] = true; }
-      var show = present && ok[e.from] && ok[e.to] && !view.links.has(e.meaning);
-      edgeShown[e.id] = show;
-      if (show) { has[e.from] = true; has[e.to] = true; }
+      var a = proxy(e.from), b = proxy(e.to);
+      if (a === null || b === null) { return; }
+      var pass = ok[e.from] && ok[e.to] && !view.links.has(e.meaning);
+      if (a === e.from && b === e.to) {
+        edgeIn[e.id] = true;
+        had[e.from] = true; had[e.to] = true;
+        edgeShown[e.id] = pass;
+        if (pass) { has[e.from] = true; has[e.to] = true; }
+      } else if (a !== b) {
+        had[a] = true; had[b] = true;
+        if (pass) {
+          var key = a < b ? a + "\u0000" + b : b + "\u0000" + a;
+          bundled[key] = (bundled[key] || 0) + 1;
+          has[a] = true; has[b] = true;
+        }
+      }
     });
     var nodeShown = {};
+    var nodeIn = {};
+    var inside = {};  // group -> members that pass
     cfg.nodes.forEach(function (n) {
+      var stand = proxy(n.id);
+      if (stand === null) { return; }
+      if (stand !== n.id) {
+        if (ok[n.id]) { inside[stand] = (inside[stand] || 0) + 1; }
+        return;
+      }
+      nodeIn[n.id] = true;
       nodeShown[n.id] = ok[n.id] && (!had[n.id] || has[n.id] || n.id === cfg.focus
                                      || n.id === view.selected);
     });
-    cfg.edges.forEach(function (e) {
-      edgeShown[e.id] = edgeShown[e.id] && nodeShown[e.from] && nodeShown[e.to];
+    var groupShown = {};
+    groups.forEach(function (g) {
+      if (view.opened.indexOf(g.id) >= 0) { return; }
+      nodeIn[g.id] = true;
+      groupShown[g.id] = nodeShown[g.id] = Boolean(inside[g.id])
+        && (!had[g.id] || has[g.id] || g.id === view.selected);
     });
-    return { nodes: nodeShown, edges: edgeShown };
+    Object.keys(edgeShown).forEach(function (id) {
+      var e = cfg.edges[id];
+      edgeShown[id] = edgeShown[id] && nodeShown[e.from] && nodeShown[e.to];
+    });
+    var bundleShown = {};
+    Object.keys(bundled).forEach(function (key) {
+      var ends = key.split("\u0000");
+      if (nodeShown[ends[0]] && nodeShown[ends[1]]) { bundleShown[key] = bundled[key]; }
+    });
+    return { nodes: nodeShown, edges: edgeShown, nodeIn: nodeIn, edgeIn: edgeIn,
+             groups: groupShown, inside: inside, bundles: bundleShown };
+  }
+  function bundleItem(key, count) {
+    var ends = key.split("\u0000");
+    var a = item(ends[0]), b = item(ends[1]);
+    var text = count.toLocaleString("en-GB") + " link" + (count === 1 ? "" : "s") + " between "
+      + a.label + " and " + b.label;
+    var c = { color: "#9a9a9a", highlight: "#555555", hover: "#555555", opacity: 0.35 };
+    return { id: "bundle:" + key, from: ends[0], to: ends[1], count: count, bundle: true,
+             title: tip(text), _tip: text, color: c, _color: c, arrows: "",
+             width: Math.min(1 + Math.log(count) * 1.5, 10), meaning: "bundle" };
   }
   var shown = null;
+  var present = { nodes: {}, edges: {} };  // what the DataSets hold now: id -> hidden
+  function edgeItem(e, hidden) {
+    if (!e.title) { e.title = tip(e._tip); }
+    e.hidden = hidden;
+    return e;
+  }
   function apply(settle) {
     var next = visibility();
-    if (!nodes) {  // the first time: set on the data before it is drawn, no updates
-      cfg.nodes.forEach(function (n) { if (!next.nodes[n.id]) { n.hidden = true; } });
-      cfg.edges.forEach(function (e) { if (!next.edges[e.id]) { e.hidden = true; } });
-      shown = next;
-      nodes = api.nodes = new vis.DataSet(cfg.nodes);
-      edges = api.edges = new vis.DataSet(cfg.edges);
-    }
     var changed = 0;
-    var nodeUpdates = [];
-    cfg.nodes.forEach(function (n) {
-      if (!shown || shown.nodes[n.id] !== next.nodes[n.id]) {
-        nodeUpdates.push({ id: n.id, hidden: !next.nodes[n.id] });
+    var addNodes = [], updateNodes = [], removeNodes = [];
+    Object.keys(next.nodeIn).forEach(function (id) {
+      var hidden = !next.nodes[id];
+      if (!(id in present.nodes)) {
+        var it = item(id);
+        if (!it.title) { it.title = tip(it._tip); }
+        it.hidden = hidden;
+        addNodes.push(it);
+        changed++;
+      } else if (present.nodes[id] !== hidden) {
+        updateNodes.push({ id: id, hidden: hidden });
         changed++;
       }
     });
-    var edgeUpdates = [];
-    cfg.edges.forEach(function (e) {
-      if (!shown || shown.edges[e.id] !== next.edges[e.id]) {
-        edgeUpdates.push({ id: e.id, hidden: !next.edges[e.id] });
+    Object.keys(present.nodes).forEach(function (id) {
+      if (!next.nodeIn[id]) { removeNodes.push(id); changed++; }
+    });
+    var addEdges = [], updateEdges = [], removeEdges = [];
+    var wanted = {};
+    Object.keys(next.edgeIn).forEach(function (id) { wanted[id] = !next.edges[id]; });
+    Object.keys(next.bundles).forEach(function (key) { wanted["bundle:" + key] = false; });
+    Object.keys(wanted).forEach(function (id) {
+      var isBundle = id.lastIndexOf("bundle:", 0) === 0;
+      if (!(id in present.edges)) {
+        if (isBundle) {
+          var key = id.slice(7);
+          bundles[id] = bundleItem(key, next.bundles[key]);
+          addEdges.push(bundles[id]);
+        } else {
+          addEdges.push(edgeItem(cfg.edges[id], wanted[id]));
+        }
+      } else if (isBundle) {
+        var k = id.slice(7);
+        if (bundles[id].count !== next.bundles[k]) {
+          bundles[id] = bundleItem(k, next.bundles[k]);
+          updateEdges.push(bundles[id]);
+        }
+      } else if (present.edges[id] !== wanted[id]) {
+        updateEdges.push({ id: Number(id), hidden: wanted[id] });
       }
     });
+    Object.keys(present.edges).forEach(function (id) {
+      if (!(id in wanted)) {
+        removeEdges.push(id.lastIndexOf("bundle:", 0) === 0 ? id : Number(id));
+        delete bundles[id];
+      }
+    });
+    present = { nodes: {}, edges: wanted };
+    Object.keys(next.nodeIn).forEach(function (id) { present.nodes[id] = !next.nodes[id]; });
     shown = next;
-    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
-    if (edgeUpdates.length) { edges.update(edgeUpdates); }
-    var n = 0, m = 0;
-    Object.keys(next.nodes).forEach(function (k) { if (next.nodes[k]) { n++; } });
+    if (!nodes) {  // the first time: the DataSets are made with what is drawn, no updates
+      nodes = api.nodes = new vis.DataSet(addNodes);
+      edges = api.edges = new vis.DataSet(addEdges);
+    } else {
+      if (removeEdges.length) { edges.remove(removeEdges); }
+      if (removeNodes.length) { nodes.remove(removeNodes); }
+      if (addNodes.length) { nodes.add(addNodes); }
+      if (updateNodes.length) { nodes.update(updateNodes); }
+      if (addEdges.length) { edges.add(addEdges); }
+      if (updateEdges.length) { edges.update(updateEdges); }
+    }
+    var n = 0, m = 0, g = 0, b = 0;
+    cfg.nodes.forEach(function (node) { if (next.nodes[node.id]) { n++; } });
     Object.keys(next.edges).forEach(function (k) { if (next.edges[k]) { m++; } });
+    Object.keys(next.groups).forEach(function (k) { if (next.groups[k]) { g++; } });
+    b = Object.keys(next.bundles).length;
     var perType = {};
     cfg.nodes.forEach(function (node) {
-      if (next.nodes[node.id]) { perType[node.type] = (perType[node.type] || 0) + 1; }
+      var stand = proxy(node.id);
+      if (next.nodes[node.id] || (stand !== node.id && stand !== null && next.groups[stand]
+                                  && passes(node))) {
+        perType[node.type] = (perType[node.type] || 0) + 1;
+      }
     });
     Array.prototype.forEach.call(document.querySelectorAll("#legend-nodes li"), function (li) {
-      var type = li.querySelector("input.kind").getAttribute("data-type");
+      var box = li.querySelector("input.kind");
+      if (!box) { return; }
+      var type = box.getAttribute("data-type");
       li.querySelector(".count").textContent = String(perType[type] || 0);
       li.classList.toggle("none-shown", !perType[type]);
     });
+    var groupCount = document.querySelector("#legend-group .count");
+    if (groupCount) { groupCount.textContent = String(g); }
     var perMeaning = {};
     cfg.edges.forEach(function (e) {
       if (next.edges[e.id]) { perMeaning[e.meaning] = true; }
     });
     Array.prototype.forEach.call(document.querySelectorAll("#legend-edges li"), function (li) {
       var box = li.querySelector("input.link");
-      if (box) { li.classList.toggle("none-shown", !perMeaning[box.getAttribute("data-meaning")]); }
+      if (box) {
+        li.classList.toggle("none-shown", groups.length ? false
+          : !perMeaning[box.getAttribute("data-meaning")]);
+      }
     });
     counts.setAttribute("data-shown-nodes", String(n));
     counts.setAttribute("data-shown-edges", String(m));
+    counts.setAttribute("data-shown-groups", String(g));
+    counts.setAttribute("data-shown-bundles", String(b));
     var all = cfg.nodes.length - (cfg.reserve || []).length;
-    counts.textContent = n.toLocaleString("en-GB") + " nodes, " + m.toLocaleString("en-GB")
-      + " links shown" + (n === all && m === Number(counts.getAttribute("data-edges"))
-        ? "" : " (filtered or expanded)");
+    var text = n.toLocaleString("en-GB") + " nodes, " + m.toLocaleString("en-GB") + " links shown";
+    if (groups.length) {
+      text = g + " closed group" + (g === 1 ? "" : "s") + " and " + n.toLocaleString("en-GB")
+        + " nodes shown, " + b.toLocaleString("en-GB") + " bundles and "
+        + m.toLocaleString("en-GB") + " links, of " + cfg.nodes.length.toLocaleString("en-GB")
+        + " nodes";
+    } else if (n !== all || m !== Number(counts.getAttribute("data-edges"))) {
+      text += " (filtered or expanded)";
+    }
+    counts.textContent = text;
     if (settle && changed && cfg.settle && !physicsOn) {  // let the layout settle again
       network.setOptions({ physics: { enabled: true } });
       network.stabilize(120);
@@ -171,6 +308,7 @@
       if (view.years) { p.set("years", view.years[0] + "-" + view.years[1]); }
       if (view.selected) { p.set("node", view.selected); }
       if (view.expanded.length) { p.set("open", view.expanded.join("|")); }
+      if (view.opened.length) { p.set("groups", view.opened.join("|")); }
       var at = network.getViewPosition();
       p.set("zoom", [Math.round(at.x), Math.round(at.y),
                      network.getScale().toFixed(3)].join(","));
@@ -189,10 +327,14 @@
     fill(view.verdicts, "verdicts");
     var years = /^(\d{4})-(\d{4})$/.exec(p.get("years") || "");
     view.years = years ? [Number(years[1]), Number(years[2])] : null;
+    view.opened = (p.get("groups") || "").split("|").filter(function (id) {
+      return groupById[id];
+    });
     (p.get("open") || "").split("|").filter(function (id) { return byId[id]; })
       .forEach(function (id) { expand(id, true); });
     var node = p.get("node");
-    view.selected = node && byId[node] ? node : null;
+    view.selected = node && item(node) ? node : null;
+    if (view.selected) { reveal(view.selected); }
     var zoom = (p.get("zoom") || "").split(",").map(Number);
     return zoom.length === 3 && zoom.every(isFinite) && zoom[2] > 0 ? zoom : null;
   }
@@ -224,19 +366,32 @@
     return el;
   }
   function waitingNeighbours(id) {
+    if (!adjacent[id]) { return []; }
     return adjacent[id].map(function (e) { return e.from === id ? e.to : e.from; })
       .filter(function (other) { return view.waiting.has(other); });
   }
   function showCard(id) {
     while (card.firstChild) { card.removeChild(card.firstChild); }
     if (!id) { card.hidden = true; return; }
-    var n = byId[id];
+    var n = item(id);
     var lines = n._tip.split("\n");
     line(card, "h2", n.label);
+    var actions;
+    if (groupById[id]) {
+      lines.slice(1, -1).forEach(function (text) { line(card, "p", text); });
+      actions = line(card, "div", "", "actions");
+      var open = line(actions, "button", "Open this group (" + n.members.length
+        .toLocaleString("en-GB") + " nodes)");
+      open.type = "button";
+      open.className = "open-group";
+      open.addEventListener("click", function () { openGroup(id); });
+      card.hidden = false;
+      return;
+    }
     lines.slice(1).forEach(function (text) { line(card, "p", text); });
     line(card, "p", n.links + " link" + (n.links === 1 ? "" : "s") + ", " + n.evidence
       + " piece" + (n.evidence === 1 ? "" : "s") + " of evidence", "count");
-    var actions = line(card, "div", "", "actions");
+    actions = line(card, "div", "", "actions");
     if (n.url) {
       var page = line(actions, "a", "Open its page");
       page.href = n.url;
@@ -250,14 +405,23 @@
       grow.className = "expand";
       grow.addEventListener("click", function () { expand(id); });
     }
+    if (n.group && view.opened.indexOf(n.group) >= 0) {
+      var close = line(actions, "button", "Close its group");
+      close.type = "button";
+      close.className = "close-group";
+      close.addEventListener("click", function () { closeGroup(n.group); });
+    }
     card.hidden = false;
   }
   function clearHighlight() {
     if (highlighted === null) { return; }
     highlighted = null;
     api.highlighted = null;
-    nodes.update(cfg.nodes.map(function (n) { return { id: n.id, color: n._color, font: n._font }; }));
-    edges.update(cfg.edges.map(function (e) { return { id: e.id, color: e._color }; }));
+    nodes.update(nodes.getIds().map(function (id) {
+      var n = item(id);
+      return { id: id, color: n._color, font: n._font };
+    }));
+    edges.update(edges.getIds().map(function (id) { return { id: id, color: edgeOf(id)._color }; }));
     document.body.removeAttribute("data-highlight");
   }
   function highlight(id) {
@@ -266,16 +430,50 @@
     var near = new Set(network.getConnectedEdges(id));
     highlighted = id;
     api.highlighted = id;
-    nodes.update(cfg.nodes.map(function (n) {
-      return keep.has(n.id) ? { id: n.id, color: n._color, font: n._font }
-        : { id: n.id, color: DIM_NODE, font: { color: "#c8c8c8" } };
+    nodes.update(nodes.getIds().map(function (nid) {
+      var n = item(nid);
+      return keep.has(nid) ? { id: nid, color: n._color, font: n._font }
+        : { id: nid, color: DIM_NODE, font: { color: "#c8c8c8" } };
     }));
-    edges.update(cfg.edges.map(function (e) {
-      return { id: e.id, color: near.has(e.id) ? e._color : { color: DIM_EDGE } };
+    edges.update(edges.getIds().map(function (eid) {
+      return { id: eid, color: near.has(eid) ? edgeOf(eid)._color : { color: DIM_EDGE } };
     }));
     document.body.setAttribute("data-highlight", String(id));
   }
+  function edgeOf(id) { return typeof id === "number" ? cfg.edges[id] : bundles[id]; }
+  /* Bring a node into the drawing if it is inside a closed group: open the group. */
+  function reveal(id) {
+    var stand = byId[id] ? proxy(id) : id;
+    if (stand !== null && stand !== id && view.opened.indexOf(stand) < 0) {
+      view.opened.push(stand);
+      return true;
+    }
+    return false;
+  }
+  function openGroup(id, quiet) {
+    if (view.opened.indexOf(id) < 0) { view.opened.push(id); }
+    if (view.selected === id) { view.selected = null; showCard(null); }
+    if (quiet) { return; }
+    clearHighlight();
+    apply(true);
+    var members = groupById[id].members.filter(function (m) { return nodes.get(m); });
+    if (members.length) { network.fit({ nodes: members, animation: false }); }
+    writeHash();
+  }
+  function closeGroup(id) {
+    view.opened = view.opened.filter(function (g) { return g !== id; });
+    if (view.selected && byId[view.selected] && byId[view.selected].group === id) {
+      view.selected = null;
+    }
+    clearHighlight();
+    apply(true);
+    select(id);
+  }
+  api.openGroup = openGroup;
+  api.closeGroup = closeGroup;
   function select(id) {
+    if (id && reveal(id)) { apply(false); }
+    if (id && !nodes.get(id)) { id = null; }  // not in the drawing (an old address)
     view.selected = id;
     if (id) {
       highlight(id);
@@ -288,6 +486,7 @@
     writeHash();
   }
   function expand(id, quiet) {
+    if (groupById[id]) { openGroup(id, quiet); return groupById[id].members.length; }
     var more = waitingNeighbours(id);
     more.forEach(function (other) { view.waiting.delete(other); });
     if (view.expanded.indexOf(id) < 0) { view.expanded.push(id); }
@@ -345,6 +544,7 @@
     view.types.clear(); view.links.clear(); view.verdicts.clear(); view.years = null;
     view.waiting = new Set(cfg.reserve || []);
     view.expanded = [];
+    view.opened = [];
     syncControls();
     select(null);
     apply(false);
@@ -390,7 +590,12 @@
     var q = search.value.trim().toLowerCase();
     while (results.firstChild) { results.removeChild(results.firstChild); }
     if (!q) { searchStatus.textContent = ""; network.unselectAll(); return; }
-    var found = cfg.nodes.filter(function (n) { return shown.nodes[n.id] && n.search.indexOf(q) >= 0; });
+    var found = cfg.nodes.filter(function (n) {
+      if (n.search.indexOf(q) < 0) { return false; }
+      var stand = proxy(n.id);
+      return shown.nodes[n.id] || (stand !== null && stand !== n.id && shown.groups[stand]
+                                   && passes(n));
+    });
     found.sort(function (a, b) {
       var ea = a.label.toLowerCase() === q || a.id === q ? 0 : 1;
       var eb = b.label.toLowerCase() === q || b.id === q ? 0 : 1;
@@ -398,14 +603,15 @@
     });
     searchStatus.textContent = found.length ? found.length + " found" : "nothing found";
     if (!found.length) { network.unselectAll(); return; }
-    network.selectNodes(found.map(function (n) { return n.id; }));
-    network.focus(found[0].id, { scale: 1.2, animation: { duration: 300 } });
+    var drawn = found.filter(function (n) { return proxy(n.id) === n.id; });
+    network.selectNodes(drawn.map(function (n) { return n.id; }));
+    if (drawn.length) { network.focus(drawn[0].id, { scale: 1.2, animation: { duration: 300 } }); }
     found.slice(0, 25).forEach(function (n) {
       var li = document.createElement("li");
       var button = document.createElement("button");
       button.type = "button";
-      button.textContent = n.label;
-      button.addEventListener("click", function () { show(n.id); select(n.id); });
+      button.textContent = n.label + (proxy(n.id) !== n.id ? " (in a closed group)" : "");
+      button.addEventListener("click", function () { select(n.id); show(n.id); });
       li.appendChild(button);
       if (n.url) {
         var page = document.createElement("a");
@@ -432,11 +638,19 @@
     var types = {}, links = {};
     cfg.nodes.forEach(function (n) { if (shown.nodes[n.id]) { types[n.type] = (types[n.type] || 0) + 1; } });
     cfg.edges.forEach(function (e) { if (shown.edges[e.id]) { links[e.meaning] = true; } });
-    return {
+    var closed = Object.keys(shown.groups).filter(function (g) { return shown.groups[g]; }).length;
+    var out = {
       types: cfg.types.filter(function (t) { return types[t.type]; })
         .map(function (t) { return { name: t.name + " (" + types[t.type] + ")", colour: t.colour }; }),
       links: cfg.links.filter(function (l) { return links[l.meaning]; })
     };
+    if (closed) {
+      out.types.push({ name: "Community, collapsed (" + closed + ")", colour: "#BBBBBB" });
+    }
+    if (Object.keys(shown.bundles).length) {
+      out.links.push({ meaning: "links between communities", colour: "#9a9a9a", dash: "solid" });
+    }
+    return out;
   }
   function download(name, href) {
     var link = document.createElement("a");
@@ -522,7 +736,7 @@
   }
   function saveSvg() {
     var pos = network.getPositions();
-    var ids = cfg.nodes.filter(function (n) { return shown.nodes[n.id]; }).map(function (n) { return n.id; });
+    var ids = nodes.getIds().filter(function (id) { return shown.nodes[id]; });
     var xs = ids.map(function (id) { return pos[id].x; }), ys = ids.map(function (id) { return pos[id].y; });
     var x0 = Math.min.apply(null, xs.concat([0])) - 120, y0 = Math.min.apply(null, ys.concat([0])) - 60;
     var x1 = Math.max.apply(null, xs.concat([0])) + 120, y1 = Math.max.apply(null, ys.concat([0])) + 60;
@@ -535,15 +749,17 @@
     svg.appendChild(el("rect", { width: "100%", height: "100%", fill: "#ffffff" }));
     svg.appendChild(el("text", { x: 16, y: 30, "font-size": 18, "font-weight": "bold", id: "title" }, cfg.title));
     var g = el("g", { transform: "translate(" + (-x0) + "," + (titleH - y0) + ")" });
-    cfg.edges.forEach(function (e) {
-      if (!shown.edges[e.id]) { return; }
+    edges.getIds().forEach(function (id) {
+      var e = edgeOf(id);
+      if (e.bundle ? !shown.bundles[id.slice(7)] : !shown.edges[id]) { return; }
       var a = pos[e.from], b = pos[e.to];
-      var attrs = { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: e._hex, "stroke-width": e.width || 1.5 };
+      var attrs = { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: e._hex || e._color.color,
+                    "stroke-width": e.width || 1.5 };
       if (DASHES[e.dash]) { attrs["stroke-dasharray"] = DASHES[e.dash].join(" "); }
       g.appendChild(el("line", attrs));
     });
     ids.forEach(function (id) {
-      var n = byId[id];
+      var n = item(id);
       var colour = typeof n._color === "string" ? n._color : n._color.background;
       var attrs = { cx: pos[id].x, cy: pos[id].y, r: (n.size || 16) / 2 + 4, fill: colour,
                     stroke: n.focus ? "#111111" : "#ffffff", "stroke-width": n.focus ? 4 : 1,
