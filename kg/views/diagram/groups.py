@@ -161,6 +161,34 @@ def place_groups(graph: Any, groups: list[Group]
     return positions, middle
 
 
+def grouped(graph: Any) -> tuple[list[Group], dict[str, tuple[float, float]],
+                                 dict[str, tuple[float, float]]]:
+    """The groups of ``graph`` with their members' and centres' positions
+    (:func:`find_groups`, :func:`place_groups`), kept in the cache by the graph's fingerprint
+    (kg.views.diagram.positions)."""
+    from dataclasses import asdict
+
+    from kg.views.diagram.positions import point, remembered
+
+    def make() -> tuple[list[Group], dict[str, tuple[float, float]],
+                        dict[str, tuple[float, float]]]:
+        groups = find_groups(graph)
+        return (groups, *place_groups(graph, groups))
+
+    def dump(value: Any) -> Any:
+        groups, at, centres = value
+        return {"groups": [asdict(g) for g in groups], "at": at, "centres": centres}
+
+    def load(entry: Any) -> Any:
+        groups = [Group(**g) for g in entry["groups"]]
+        at = {n: point(p) for n, p in entry["at"].items()}
+        if set(at) != set(graph.nodes):
+            raise ValueError("the entry does not place this graph's nodes")
+        return groups, at, {k: point(p) for k, p in entry["centres"].items()}
+
+    return remembered("groups", graph, (), make, dump, load)
+
+
 def collapse(graph: Any) -> Any:  # -> networkx.MultiDiGraph
     """The communities of ``graph`` as a graph of their own: one node per group (type
     ``Group``, with ``members`` and ``share`` of the biggest group's size), one ``bundle``

@@ -354,10 +354,9 @@ def render_html(graph: Any, title: str | None = None, size_by: str | None = None
     groups: list[Any] = []
     centres: dict[str, tuple[float, float]] = {}
     if (layout_name == "groups" or n > OVERVIEW_ABOVE) and focus is None and shown is None:
-        from kg.views.diagram.groups import find_groups, place_groups
+        from kg.views.diagram.groups import grouped
 
-        groups = find_groups(graph)
-        at, centres = place_groups(graph, groups)
+        groups, at, centres = grouped(graph)
         positions = {node: (round(x, 1), round(-y, 1)) for node, (x, y) in at.items()}
     else:
         positions = pixel_positions(graph, layout_name, focus, shown)

@@ -85,7 +85,32 @@ def _order(graph: Any, nodes: Any) -> list[str]:
 
 
 def layout(graph: Any, name: str, focus: str | None = None) -> Placement:
-    """Positions for every node of ``graph`` by the named layout (see :data:`LAYOUTS`)."""
+    """Positions for every node of ``graph`` by the named layout (see :data:`LAYOUTS`),
+    kept in the cache by the graph's fingerprint (kg.views.diagram.positions)."""
+    from kg.views.diagram.positions import point, remembered
+
+    if graph.number_of_nodes() == 0:
+        return Placement({}, name)
+
+    def dump(placed: Placement) -> Any:
+        return {"positions": placed.positions, "name": placed.name, "sides": placed.sides,
+                "columns": placed.columns, "ring": placed.ring}
+
+    def load(entry: Any) -> Placement:
+        positions = {n: point(p) for n, p in entry["positions"].items()}
+        if set(positions) != set(graph.nodes):
+            raise ValueError("the entry does not place this graph's nodes")
+        return Placement(positions, str(entry["name"]),
+                         {n: tuple(str(s) for s in sides)
+                          for n, sides in entry["sides"].items()},
+                         tuple(str(c) for c in entry["columns"]),
+                         None if entry["ring"] is None else str(entry["ring"]))
+
+    return remembered("layout", graph, (name, focus), lambda: _layout(graph, name, focus),
+                      dump, load)
+
+
+def _layout(graph: Any, name: str, focus: str | None = None) -> Placement:
     n = graph.number_of_nodes()
     if n == 0:
         return Placement({}, name)
