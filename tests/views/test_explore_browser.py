@@ -215,25 +215,66 @@ def test_each_tour_can_be_followed_to_its_end(real: Path, site: Any, tour: str) 
     assert s.errors == [] and s.requests == []
 
 
-def test_clicking_a_node_in_the_network_shows_its_card_which_opens_its_page(
-        real: Path, site: Any) -> None:
+def test_the_network_opens_on_its_communities_with_a_way_in(real: Path, site: Any) -> None:
     s = site(real)
     page = s.open("network.html")
     page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
     assert page.locator("#site-nav a").first.get_attribute("href") == "index.html"
+    groups = int(page.get_attribute("#counts", "data-shown-groups"))
+    assert 3 <= groups <= 20
+    assert page.get_attribute("#counts", "data-shown-nodes") == "0"
+    group = page.evaluate("mhkg.view.opened.length === 0 && mhkg.nodes.getIds()[0]")
+    page.evaluate("(id) => mhkg.select(id)", group)
+    page.click("#card button.open-group")
+    assert int(page.get_attribute("#counts", "data-shown-nodes")) > 0
+    assert s.errors == [] and s.requests == []
+
+
+def test_an_entity_pages_network_link_opens_its_ego_view(real: Path, site: Any) -> None:
+    s = site(real)
+    page = s.open("person/louis-appleby.html")
+    with page.expect_navigation():
+        page.click("a.network-link")
+    page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    assert page.evaluate("mhkg.view.ego") == "louis-appleby"
+    shown = page.evaluate("mhkg.nodes.get({filter: (n) => !n.hidden}).map((n) => n.id)")
+    neighbours = page.evaluate("""() => {
+        const seen = new Set();
+        mhkg.edges.get().forEach((e) => {
+            if (e.from === 'louis-appleby') { seen.add(e.to); }
+            if (e.to === 'louis-appleby') { seen.add(e.from); }
+        });
+        return [...seen];
+    }""")
+    assert set(shown) == {"louis-appleby", *neighbours} and "nsf-mh" in neighbours
+    assert page.text_content("#card h2") == "Louis Appleby"  # the focus is selected
+    assert page.evaluate("mhkg.network.getPosition('louis-appleby')") == {"x": 0, "y": 0}
+    # one click on a neighbour: its card and its neighbours highlighted; a button opens more
     x, y = page.evaluate("""(id) => {
-        mhkg.network.focus(id, {scale: 1.5});
         const p = mhkg.network.canvasToDOM(mhkg.network.getPosition(id));
         const r = document.getElementById('network').getBoundingClientRect();
         return [r.left + p.x, r.top + p.y];
-    }""", "louis-appleby")
+    }""", "nsf-mh")
     page.mouse.click(x, y)
-    assert page.text_content("#card h2") == "Louis Appleby"
-    assert page.get_attribute("body", "data-highlight") == "louis-appleby"
-    screenshot(page, "network", full=False)
-    with page.expect_navigation():
-        page.click("#card a.page-link")
-    assert s.here() == "person/louis-appleby.html"
+    assert page.text_content("#card h2") == \
+        "National Service Framework for Adult Mental Health Services"
+    assert page.get_attribute("body", "data-highlight") == "nsf-mh"
+    before = int(page.get_attribute("#counts", "data-shown-nodes"))
+    page.click("#card button.expand")
+    assert int(page.get_attribute("#counts", "data-shown-nodes")) > before
+    for _ in range(50):  # the address is written 150 ms after the last change
+        if "open=nsf-mh" in page.evaluate("location.hash"):
+            break
+        page.wait_for_timeout(50)
+    assert "open=nsf-mh" in page.evaluate("location.hash")
+    assert "focus=louis-appleby" in page.evaluate("location.hash")
+    screenshot(page, "network-ego", full=False)
+    again = s.open("network.html" + page.evaluate("location.hash"))  # the link reopens it
+    again.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+    assert int(again.get_attribute("#counts", "data-shown-nodes")) > before
+    with again.expect_navigation():
+        again.click("#card a.page-link")
+    assert s.here() == "strategy/nsf-mh.html"
     assert s.errors == [] and s.requests == []
 
 

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -70,6 +71,12 @@ def test_links_resolve_and_nothing_is_fetched_from_elsewhere(real: tuple[Path, A
     site, _ = real
     pages = html_files(site)
     ids = {page.resolve(): parse(page).ids for page in pages}
+    # the network page's fragment is a view (#focus=ID): its ids are the drawing's nodes
+    network = (site / "network.html").resolve()
+    data = re.search(r'<script type="application/json" id="mhkg-data">(.*?)</script>',
+                     network.read_text(encoding="utf-8"), re.S)
+    assert data is not None
+    ids[network] = {f"focus={quote(n['id'])}" for n in json.loads(data.group(1))["nodes"]}
     for page in pages:
         links = parse(page)
         for attribute, ref in links.refs:
@@ -80,6 +87,23 @@ def test_links_resolve_and_nothing_is_fetched_from_elsewhere(real: tuple[Path, A
             assert site.resolve() in path.parents, f"{page}: {ref!r} leaves the site"
             if fragment and path.suffix == ".html":
                 assert fragment in ids[path], f"{page.relative_to(site)}: no #{fragment}"
+
+
+
+def test_every_entity_page_opens_the_network_on_itself(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    entities = [p for p in html_files(site)
+                if p.parent != site and p.parent.name not in ("query", "tour")]
+    network = (site / "network.html").read_text(encoding="utf-8")
+    data = re.search(r'<script type="application/json" id="mhkg-data">(.*?)</script>', network,
+                     re.S)
+    assert data is not None
+    drawn = {n["id"] for n in json.loads(data.group(1))["nodes"]}
+    assert len(entities) > 100 and len(drawn) > 100
+    for page in entities:
+        views = [ref for _, ref in parse(page).refs if "network.html#" in ref]
+        expected = [f"../network.html#focus={quote(page.stem)}"] if page.stem in drawn else []
+        assert views == expected, page.relative_to(site)
 
 
 def test_pages_are_locked_down_and_structured(real: tuple[Path, Any]) -> None:

@@ -34,8 +34,8 @@ NAV = [("index.html", "Home"), ("timeline.html", "Timeline"), ("factors.html", "
 MARKER = ".mhkg-explorer"
 SYMBOLS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1", "not discussed": "\u00b7",
            "sources differ": "\u2260"}
-ASSETS = ("explorer.css", "search.js", "vendor/minisearch.js", "vendor/searchable-map.js",
-          "vendor/stemmer.js", "vendor/LICENSES.txt")
+ASSETS = ("explorer.css", "site.js", "search.js", "vendor/minisearch.js",
+          "vendor/searchable-map.js", "vendor/stemmer.js", "vendor/LICENSES.txt")
 
 
 class SiteError(Exception):
@@ -129,7 +129,8 @@ def render_site(graph: Graph, tours: list[content.Tour] | None = None,
     for slug in graph.order:
         view = views.entity_page(graph, slug)
         pages.render(graph.urls[slug], "entity.html.j2", view["profile"]["label"],
-                     graph.profiles[slug]["type"], **view)
+                     graph.profiles[slug]["type"],
+                     in_network=graph.network is not None and slug in graph.network, **view)
     _overviews(pages)
     for result in graph.queries:
         view = views.query_page(graph, result)
@@ -207,8 +208,8 @@ def _network(pages: Pages) -> None:
     nav = [("\u2190 Explorer home", "index.html"), ("Search", "search.html"),
            ("Timeline", "timeline.html"), ("Everything", "all.html")]
     pages.out.files["network.html"] = render_html(
-        graph.network, title="The whole graph: click a node to open its page",
-        download_name="mhkg-network", node_links=links, nav=nav)
+        graph.network, title="The whole graph, by community: open a group, or click a node",
+        download_name="mhkg-network", node_links=links, nav=nav, layout_name="groups")
     pages.out.kinds["network"] = 1
 
 

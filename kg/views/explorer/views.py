@@ -106,6 +106,7 @@ def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
     """Heading and sections of an entity's page."""
     profile = graph.profiles[slug]
     facts = _facts(graph, profile["facts"])
+    glance = strategy_glance(graph, profile, facts) if profile["type"] == "Strategy" else None
     sections: list[dict[str, Any]] = []
     summary = _take(facts, TEXT_PROPS)
     if summary:
@@ -144,8 +145,71 @@ def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
                                  groups=_group(_facts(graph, mentioned))))
     if profile["supports"] is not None:
         sections.append(_supports(graph, profile))
-    return {"profile": profile, "sections": sections,
+    return {"profile": profile, "sections": sections, "glance": glance,
             "attributes": _attributes(graph, profile), "type_title": TYPE_TITLES.get(kind, kind)}
+
+
+# a strategy's place in time: what it built on (its own facts) and what built on it (others')
+EARLIER = ("hitchedOnto", "extends", "partOf", "implementationFrameworkFor", "promptedBy",
+           "precededBy")
+LATER = ("precededBy", "extends", "hitchedOnto", "implementationFrameworkFor", "promptedBy",
+         "partOf", "developedUnder", "introducedIn")
+CHIP_POLARITIES = ("helped", "hindered", "mixed")
+
+
+def strategy_glance(graph: Graph, profile: dict[str, Any], facts: list[dict[str, Any]]
+                    ) -> dict[str, Any]:
+    """What a strategy page opens with: kind, year and leader; the verdict with its first
+    quote; the factors that helped, hindered or both, as chips that link to their evidence
+    further down; funding and the first outcome in a line each; what it built on and what
+    followed. Each part is None (or empty) when the sources do not say."""
+    def first(prop: str) -> dict[str, Any] | None:
+        return next((f for f in facts if f["property"] == prop), None)
+
+    when = first("issued") or first("started")
+    verdict = first("verdict")
+    chips: dict[str, list[dict[str, Any]]] = {p: [] for p in CHIP_POLARITIES}
+    for a in profile["assessments"]:
+        if a["polarity"] in chips:
+            chips[a["polarity"]].append({"factor": a["factor"], "label": a["factor_label"],
+                                         "notation": a["notation"],
+                                         "quotes": len(a["evidence"])})
+    funding = profile["funding"]
+    priced = next((f for f in funding if f["amount"] is not None), None)
+    money = priced or (funding[0] if funding else None)
+    outcome = profile["outcomes"][0] if profile["outcomes"] else None
+    def named(f: dict[str, Any]) -> dict[str, Any]:
+        return {"label": f["label"], "link": f["link"],
+                "text": graph.label(f["link"]) if f["link"] else f["text"]}
+
+    earlier = [named(f) for prop in EARLIER for f in facts if f["property"] == prop]
+    later = [{"label": m["label"], "link": m["subject"], "text": m["subject_label"]}
+             for prop in LATER for m in profile["mentioned_by"] if m["property"] == prop]
+    return {
+        "when": when["text"] if when else None,
+        "when_label": when["label"] if when else None,
+        "leaders": [named(f) for f in facts if f["property"] == "ledBy"],
+        "verdict": verdict["value"] if verdict else None,
+        "verdict_quote": verdict["evidence"][0] if verdict and verdict["evidence"] else None,
+        "chips": [{"polarity": p, "title": POLARITY_TITLES[p].split(":")[0], "items": items}
+                  for p, items in chips.items() if items],
+        "silent": sum(1 for a in profile["assessments"] if a["polarity"] == NOT_DISCUSSED),
+        "funding": {"text": _money(money) if priced else money["description"],
+                    "description": money["description"] if priced else None,
+                    "count": len(funding)} if money else None,
+        "outcome": {"text": outcome["description"], "status": outcome["status_label"]
+                    or outcome["status"], "count": len(profile["outcomes"])}
+        if outcome else None,
+        "earlier": earlier, "later": later,
+    }
+
+
+def _money(item: dict[str, Any]) -> str:
+    """A priced funding item in a line: £1,000,000,000 · first five years · 1999–2004 · ..."""
+    details = _funding_details(item)
+    if item["currency"] == "GBP":
+        details = details.replace("GBP ", "\u00a3", 1)
+    return details
 
 
 def _attributes(graph: Graph, profile: dict[str, Any]) -> list[dict[str, Any]]:

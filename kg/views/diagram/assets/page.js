@@ -53,7 +53,7 @@
 
   var view = { types: new Set(), links: new Set(), verdicts: new Set(), years: null,
                waiting: new Set(cfg.reserve || []), selected: null, expanded: [],
-               opened: [] };
+               opened: [], ego: null, egoWaiting: [] };
   var nodes = null;
   var edges = null;
   var container = document.getElementById("network");
@@ -277,11 +277,13 @@
     counts.setAttribute("data-shown-bundles", String(b));
     var all = cfg.nodes.length - (cfg.reserve || []).length;
     var text = n.toLocaleString("en-GB") + " nodes, " + m.toLocaleString("en-GB") + " links shown";
-    if (groups.length) {
+    if (groups.length && !view.ego) {
       text = g + " closed group" + (g === 1 ? "" : "s") + " and " + n.toLocaleString("en-GB")
         + " nodes shown, " + b.toLocaleString("en-GB") + " bundles and "
         + m.toLocaleString("en-GB") + " links, of " + cfg.nodes.length.toLocaleString("en-GB")
         + " nodes";
+    } else if (view.ego) {
+      text += ", of " + cfg.nodes.length.toLocaleString("en-GB") + " nodes";
     } else if (n !== all || m !== Number(counts.getAttribute("data-edges"))) {
       text += " (filtered or expanded)";
     }
@@ -306,15 +308,86 @@
       if (view.links.size) { p.set("links", list(view.links)); }
       if (view.verdicts.size) { p.set("verdicts", list(view.verdicts)); }
       if (view.years) { p.set("years", view.years[0] + "-" + view.years[1]); }
+      if (view.ego) { p.set("focus", view.ego); }
       if (view.selected) { p.set("node", view.selected); }
       if (view.expanded.length) { p.set("open", view.expanded.join("|")); }
-      if (view.opened.length) { p.set("groups", view.opened.join("|")); }
+      if (view.opened.length && !view.ego) { p.set("groups", view.opened.join("|")); }
       var at = network.getViewPosition();
       p.set("zoom", [Math.round(at.x), Math.round(at.y),
                      network.getScale().toFixed(3)].join(","));
       history.replaceState(null, "", "#" + p.toString());
       api.hash = location.hash;
     }, 150);
+  }
+  /* An ego view asked for in the address (#focus=ID, as the explorer's pages link here):
+     only the node and its neighbours are drawn at first, the node ringed at the centre and
+     its neighbours round it; the rest waits to be expanded into, a neighbour at a time,
+     each newcomer placed beyond the node that brought it in. */
+  function neighbours(id) {
+    var seen = {};
+    return (adjacent[id] || []).map(function (e) { return e.from === id ? e.to : e.from; })
+      .filter(function (other) {
+        if (seen[other] || other === id) { return false; }
+        seen[other] = true;
+        return true;
+      });
+  }
+  function byTypeAndLabel(a, b) {
+    var x = byId[a], y = byId[b];
+    return x.type < y.type ? -1 : x.type > y.type ? 1
+      : x.label.localeCompare(y.label, "en-GB");
+  }
+  function placeAround(id, newcomers) {
+    var at = byId[id];
+    var centre = byId[view.ego] || at;
+    var away = Math.atan2(at.y - centre.y, at.x - centre.x);
+    var whole = id === view.ego;
+    var count = newcomers.length;
+    var radius = whole ? Math.max(300, count * 110 / (2 * Math.PI)) : 240;
+    var spread = whole ? 2 * Math.PI : Math.min(Math.PI, 0.45 * count);
+    newcomers.slice().sort(byTypeAndLabel).forEach(function (other, i) {
+      var angle = whole ? -Math.PI / 2 + i * spread / count
+        : away + (count === 1 ? 0 : -spread / 2 + i * spread / (count - 1));
+      var r = whole ? radius : radius + (i % 2) * 60;
+      byId[other].x = Math.round(at.x + 1.5 * r * Math.cos(angle));  // labels are wide
+      byId[other].y = Math.round(at.y + r * Math.sin(angle));
+    });
+  }
+  function startEgo(id) {
+    var n = byId[id];
+    view.ego = id;
+    cfg.focus = id;
+    view.opened = groups.map(function (g) { return g.id; });
+    var near = neighbours(id);
+    var keep = {};
+    keep[id] = true;
+    near.forEach(function (other) { keep[other] = true; });
+    view.egoWaiting = cfg.nodes.filter(function (m) { return !keep[m.id]; })
+      .map(function (m) { return m.id; });
+    view.waiting = new Set(view.egoWaiting);
+    n.x = 0;
+    n.y = 0;
+    placeAround(id, near);
+    var fill = typeof n.color === "string" ? n.color : (n.color.background || "#999999");
+    n.color = n._color = { background: fill, border: "#111111" };
+    n.font = n._font = { bold: true, size: 16, color: "#222222" };
+    n.size = Math.max(n.size || 16, 26);
+    n.borderWidth = 4;
+    n.focus = true;
+    var note = document.createElement("p");
+    note.className = "note";
+    note.id = "ego-note";
+    counts.parentNode.insertBefore(note, counts.nextSibling);
+    var overview = document.getElementById("overview-note");
+    if (overview) { overview.hidden = true; }
+    note.textContent = "Around " + n.label + ": it and its " + near.length + " neighbour"
+      + (near.length === 1 ? "" : "s") + ". Double-click a node, or use its card, to bring in"
+      + " its neighbours. ";
+    var whole = document.createElement("a");
+    whole.href = location.pathname.split("/").pop() || "#";
+    whole.textContent = "The whole graph";
+    whole.className = "whole-graph";
+    note.appendChild(whole);
   }
   function readHash() {
     var p = new URLSearchParams(location.hash.replace(/^#/, ""));
@@ -330,6 +403,11 @@
     view.opened = (p.get("groups") || "").split("|").filter(function (id) {
       return groupById[id];
     });
+    var ego = p.get("focus");
+    if (ego && byId[ego] && (!cfg.focus || view.ego)) {
+      if (view.ego !== ego) { startEgo(ego); }
+      if (!p.get("node")) { p.set("node", ego); }
+    }
     (p.get("open") || "").split("|").filter(function (id) { return byId[id]; })
       .forEach(function (id) { expand(id, true); });
     var node = p.get("node");
@@ -405,7 +483,7 @@
       grow.className = "expand";
       grow.addEventListener("click", function () { expand(id); });
     }
-    if (n.group && view.opened.indexOf(n.group) >= 0) {
+    if (n.group && view.opened.indexOf(n.group) >= 0 && !view.ego) {
       var close = line(actions, "button", "Close its group");
       close.type = "button";
       close.className = "close-group";
@@ -488,6 +566,7 @@
   function expand(id, quiet) {
     if (groupById[id]) { openGroup(id, quiet); return groupById[id].members.length; }
     var more = waitingNeighbours(id);
+    if (view.ego) { placeAround(id, more); }
     more.forEach(function (other) { view.waiting.delete(other); });
     if (view.expanded.indexOf(id) < 0) { view.expanded.push(id); }
     if (!quiet) {
@@ -542,9 +621,9 @@
   }
   document.getElementById("reset").addEventListener("click", function () {
     view.types.clear(); view.links.clear(); view.verdicts.clear(); view.years = null;
-    view.waiting = new Set(cfg.reserve || []);
+    view.waiting = new Set(view.ego ? view.egoWaiting : cfg.reserve || []);
     view.expanded = [];
-    view.opened = [];
+    view.opened = view.ego ? groups.map(function (g) { return g.id; }) : [];
     syncControls();
     select(null);
     apply(false);
@@ -553,6 +632,10 @@
   });
 
   // ---- start -----------------------------------------------------------------------------
+  var legendBox = document.getElementById("legend-box");
+  if (legendBox && window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+    legendBox.open = false;  // a phone: the legend folds away under the drawing and its card
+  }
   var zoom = readHash();
   window.mhkg.view = view;
   syncControls();
@@ -565,7 +648,7 @@
   // placed before the first frame is drawn, so that a big graph is drawn once, not twice
   if (zoom) {
     network.moveTo({ position: { x: zoom[0], y: zoom[1] }, scale: zoom[2] });
-  } else if (cfg.focus) {
+  } else if (cfg.focus && !view.ego) {
     network.fit();
     network.focus(cfg.focus, { scale: Math.max(network.getScale(), 0.6) });
   } else {
@@ -575,6 +658,9 @@
     state.textContent = "nothing to draw: no nodes in this selection";
     ready();
   }
+  window.addEventListener("hashchange", function () {  // a link to another view of this page
+    if (location.hash !== api.hash) { location.reload(); }
+  });
   physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
   document.getElementById("fit").addEventListener("click", function () { network.fit(); });
 
