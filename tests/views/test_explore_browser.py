@@ -358,10 +358,14 @@ def axe_script() -> str:
                                   "person/louis-appleby.html", "query/lacking.html",
                                   "tour/nimhe-to-no-one-2.html", "timeline.html",
                                   "search.html?q=Appleby", "source/cmh-2016.html",
-                                  "network.html"])
+                                  "network.html", "factors.html", "all.html",
+                                  "organisation/nimhe.html", "tours.html"])
+@pytest.mark.parametrize("width", [1400, 390])
 def test_no_serious_accessibility_violation(real: Path, site: Any, axe_script: str,
-                                            path: str) -> None:
-    s = site(real, bypass_csp=True)  # to inject axe; the pages' own CSP is tested above
+                                            path: str, width: int) -> None:
+    phone = width < 500
+    # bypass_csp to inject axe; the pages' own CSP is tested above
+    s = site(real, bypass_csp=True, width=width, is_mobile=phone, has_touch=phone)
     page = s.open(path)
     if path == "network.html":
         page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
@@ -371,4 +375,101 @@ def test_no_serious_accessibility_violation(real: Path, site: Any, axe_script: s
                + "; ".join(n["target"][0] for n in v["nodes"][:3])
                for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], "\n".join(serious)
-    screenshot(page, "axe-" + re.sub(r"\W+", "-", path.split("?")[0].removesuffix(".html")))
+    screenshot(page, f"axe-{width}-" + re.sub(r"\W+", "-",
+                                             path.split("?")[0].removesuffix(".html")))
+
+
+# ---- first screens and phones ---------------------------------------------------------------
+PAGE_TYPES = ["index.html", "strategy/nsf-mh.html", "factor/money.html",
+              "person/louis-appleby.html", "organisation/nimhe.html", "source/cmh-2016.html",
+              "recommendation/{first}", "finding/{first}", "timeline.html", "factors.html",
+              "all.html", "queries.html",
+              "query/lacking.html", "tours.html", "tour/twelve-factors.html",
+              "tour/nsf-mh-and-nhwmh-5.html", "search.html?q=Appleby", "network.html"]
+
+
+def _page_types(real: Path) -> list[str]:
+    out = []
+    for path in PAGE_TYPES:
+        if "{first}" in path:
+            folder = real / path.split("/")[0]
+            path = f"{folder.name}/{sorted(folder.glob('*.html'))[0].name}"
+        out.append(path)
+    return out
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (390, 844)])
+def test_every_strategy_opens_on_its_verdict_and_factors(real: Path, site: Any, width: int,
+                                                         height: int) -> None:
+    phone = width < 500
+    s = site(real, width=width, is_mobile=phone, has_touch=phone)
+    s.page.set_viewport_size({"width": width, "height": height})
+    pages = sorted((real / "strategy").glob("*.html"))
+    assert len(pages) >= 15
+    chipped = 0
+    for path in pages:
+        page = s.open(f"strategy/{path.name}")
+        boxes = page.evaluate("""() => [...document.querySelectorAll(
+                '.glance .glance-verdict .badge, .glance a.chip, .glance .glance-silent')]
+            .map((e) => { const r = e.getBoundingClientRect();
+                          return [e.textContent.trim(), r.top, r.bottom, r.left, r.right]; })""")
+        assert boxes, path.name
+        for text, top, bottom, left, right in boxes:
+            assert 0 <= top and bottom <= height and 0 <= left and right <= width, \
+                (path.name, text, top, bottom)
+        chips = page.locator(".glance a.chip")
+        chipped += chips.count() > 0
+        for i in range(chips.count()):  # each chip leads to its evidence on the page
+            href = chips.nth(i).get_attribute("href")
+            assert page.locator(href).count() == 1, (path.name, href)
+            if phone:
+                assert chips.nth(i).bounding_box()["height"] >= 44, (path.name, href)
+        if path.name == "nsf-mh.html":
+            screenshot(page, f"strategy-first-screen-{width}", full=False)
+    assert chipped >= 10
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_no_page_type_scrolls_sideways(real: Path, site: Any, width: int) -> None:
+    phone = width < 500
+    s = site(real, width=width, is_mobile=phone, has_touch=phone)
+    for path in _page_types(real):
+        page = s.open(path)
+        if path == "network.html":
+            page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        if phone:
+            screenshot(page, "phone-" + re.sub(r"\W+", "-", path.removesuffix(".html")),
+                       full=False)
+    assert s.errors == [] and s.requests == []
+
+
+def test_the_phone_menu_folds_away_and_opens(real: Path, site: Any) -> None:
+    s = site(real, width=390, is_mobile=True, has_touch=True)
+    page = s.open("strategy/nsf-mh.html")
+    assert not page.locator(".site-nav").is_visible()
+    assert page.locator(".site-header").bounding_box()["height"] < 80
+    page.click(".menu-button")
+    assert page.locator(".site-nav").is_visible()
+    assert page.get_attribute(".menu-button", "aria-expanded") == "true"
+    assert page.locator("#site-search-q").is_visible()
+
+
+@pytest.mark.parametrize("path", ["factors.html", "query/scorecard.html"])
+def test_the_scorecard_fits_keeps_its_names_and_colours_its_cells(real: Path, site: Any,
+                                                                   path: str) -> None:
+    s = site(real, width=1400)
+    page = s.open(path)
+    wrap = page.locator(".table-wrap").last
+    assert wrap.evaluate("(w) => w.scrollWidth <= w.clientWidth + 1"), path  # all 12 at 1400
+    helped = page.locator("td.cell-helped").first
+    assert helped.evaluate("(td) => getComputedStyle(td).backgroundColor") != "rgba(0, 0, 0, 0)"
+    s = site(real, width=390, is_mobile=True, has_touch=True)
+    page = s.open(path)
+    wrap = page.locator(".table-wrap").last
+    wrap.scroll_into_view_if_needed()
+    first = page.locator("table tbody tr:first-child > :first-child").last
+    before = first.bounding_box()["x"]
+    wrap.evaluate("(w) => { w.scrollLeft = 300; }")
+    assert wrap.evaluate("(w) => w.scrollLeft") > 0
+    assert abs(first.bounding_box()["x"] - before) < 1  # the strategy's name stays in view

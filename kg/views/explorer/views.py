@@ -28,6 +28,9 @@ POLARITY_TITLES = {"helped": "Helped", "mixed": "Mixed: helped and hindered",
                    "hindered": "Hindered"}
 QUOTE_COLUMNS = ("locator", "source")  # shown with the quote in a query's table
 BADGE_COLUMNS = ("verdict", "polarity")
+# a scorecard's cell, coloured as on the Factors page
+MARK_CELLS = {"+": "helped", "-": "hindered", "\u2212": "hindered", "\u00b1": "mixed",
+              "\u2260": "sources-differ"}
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -487,7 +490,8 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
         cells = []
         for column in columns:
             value = row.get(column)
-            cell: dict[str, Any] = {"quote": None, "quotes": None, "parts": [], "badge": None}
+            cell: dict[str, Any] = {"quote": None, "quotes": None, "parts": [], "badge": None,
+                                    "mark": None}
             if column == into and value:
                 cell["quotes"] = evidence(graph, value)
             elif column == "quote" and value:
@@ -497,6 +501,7 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
                 cell["badge"] = {"kind": column, "value": value}
             else:
                 cell["parts"] = _cell_parts(graph, value)
+                cell["mark"] = MARK_CELLS.get(str(value).strip()) if value else None
             cells.append(cell)
         rows.append(cells)
     command = " ".join(["mhkg query", query.name,
