@@ -473,3 +473,46 @@ def test_the_scorecard_fits_keeps_its_names_and_colours_its_cells(real: Path, si
     wrap.evaluate("(w) => { w.scrollLeft = 300; }")
     assert wrap.evaluate("(w) => w.scrollLeft") > 0
     assert abs(first.bounding_box()["x"] - before) < 1  # the strategy's name stays in view
+
+
+def test_an_answer_sorts_by_any_column_and_downloads(real: Path, site: Any) -> None:
+    s = site(real, width=1400)
+    page = s.open("query/funding.html")
+    names = "() => [...document.querySelectorAll('table.result tbody tr')]" \
+            ".map((r) => r.cells[0].textContent.trim())"
+    before = page.evaluate(names)
+    page.locator("table.result thead th button.sort").first.click()
+    ascending = page.evaluate(names)
+    assert sorted(before, key=lambda t: (t == "", t.casefold())) == ascending or \
+        ascending == sorted(ascending, key=lambda t: (t == "", t.casefold()))
+    assert page.get_attribute("table.result thead th >> nth=0", "aria-sort") == "ascending"
+    page.locator("table.result thead th button.sort").first.click()
+    assert page.get_attribute("table.result thead th >> nth=0", "aria-sort") == "descending"
+    assert page.evaluate(names)[0] == max(n for n in ascending if n)  # blanks stay last
+    assert s.errors == [] and s.requests == []
+    # a browser keeps `download` only for a page's own origin, which a file:// page has not:
+    # the downloads are tested on the site as `mhkg explore serve` serves it
+    import threading
+
+    from kg.views.explorer.serve import make_server
+
+    server = make_server(real, 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser_of(s).new_context(accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/query/funding.html")
+        for fmt in ("csv", "json"):
+            with page.expect_download() as info:
+                page.click(f"a.button[href='funding.{fmt}']")
+            assert info.value.suggested_filename == f"funding.{fmt}"
+            saved = Path(info.value.path()).read_text(encoding="utf-8")
+            assert saved == (real / "query" / f"funding.{fmt}").read_text(encoding="utf-8")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+def browser_of(s: Any) -> Any:
+    return s.context.browser

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -416,3 +417,82 @@ def test_a_strategy_page_shows_what_the_review_concludes_about_it(real: tuple[Pa
     section = html.split('id="findings"', 1)[1]
     assert "Unintended consequences" in section and "Lessons" in section
     assert "finding/services-withdrawn-when-targets-went.html" in section
+
+
+def test_each_answer_downloads_as_mhkg_query_writes_it(real: tuple[Path, Any]) -> None:
+    import csv
+    import io
+
+    site, _ = real
+    answers = sorted((site / "query").glob("*.json"))
+    assert len(answers) >= 15
+    for answer in answers:
+        data = json.loads(answer.read_text(encoding="utf-8"))
+        args = [f"--{k}={v}" for k, v in data["parameters"].items() if v is not None]
+        page = (site / "query" / f"{answer.stem}.html").read_text(encoding="utf-8")
+        assert f'href="{answer.stem}.csv" download' in page and \
+            f'href="{answer.stem}.json" download' in page
+        for fmt in ("json", "csv"):
+            result = run_mhkg("query", answer.stem, *args, "--format", fmt)
+            assert result.returncode == 0, result.stderr
+            written = (site / "query" / f"{answer.stem}.{fmt}").read_text(encoding="utf-8")
+            if fmt == "json":
+                assert json.loads(written) == json.loads(result.stdout), answer.stem
+            else:
+                assert written == result.stdout, answer.stem
+                table = list(csv.reader(io.StringIO(written)))
+                assert table[0] == data["columns"] and len(table) == len(data["rows"]) + 1
+
+
+class _Lists(HTMLParser):
+    """The number of items of every list on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[int] = []
+        self.sizes: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("ul", "ol"):
+            self.open.append(0)
+        elif tag == "li" and self.open:
+            self.open[-1] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.open:
+            self.sizes.append(self.open.pop())
+
+
+def test_no_list_runs_over_fifty_items(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    for page in html_files(site):
+        if page.name == "network.html":  # the drawing's legend, not a list to read
+            continue
+        lists = _Lists()
+        lists.feed(page.read_text(encoding="utf-8"))
+        assert max(lists.sizes, default=0) <= 50, page.relative_to(site)
+
+
+def test_the_reviews_claims_are_grouped_by_section_with_counts(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    page = (site / "source" / "cmh-2016.html").read_text(encoding="utf-8")
+    total = int(re.search(r"Every claim it supports \((\d+)\)", page).group(1))
+    counts = [int(n) for n in re.findall(
+        r'<details class="claims-section">\s*<summary><span class="section-title">[^<]*</span> '
+        r'<span class="count">(\d+) claims?</span>', page)]
+    assert len(counts) >= 10 and sum(counts) == total > 300
+    assert page.index("1. Money") < page.index("2. Focus") < page.index("10. Innovation")
+
+
+def test_actors_and_factors_open_on_their_cards(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    person = (site / "person" / "louis-appleby.html").read_text(encoding="utf-8")
+    card = person[person.index('<section class="glance glance-actor"'):]
+    card = card[:card.index("</section>")]
+    assert "<dt>Led</dt>" in card and "../strategy/nsf-mh.html" in card and "(1999)" in card
+    assert person.index("glance-actor") < person.index('id="summary"')
+    factor = (site / "factor" / "money.html").read_text(encoding="utf-8")
+    card = factor[factor.index('<section class="glance glance-factor"'):]
+    card = card[:card.index("</section>")]
+    assert "<dt>Helped strategies</dt>" in card and 'class="chip polarity-helped"' in card
+    assert "<dt>Enables</dt>" in card and "../factor/engaged-workforce.html" in card

@@ -34,7 +34,7 @@ NAV = [("index.html", "Home"), ("timeline.html", "Timeline"), ("factors.html", "
 MARKER = ".mhkg-explorer"
 SYMBOLS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1", "not discussed": "\u00b7",
            "sources differ": "\u2260"}
-ASSETS = ("explorer.css", "site.js", "search.js", "vendor/minisearch.js",
+ASSETS = ("explorer.css", "site.js", "sort.js", "search.js", "vendor/minisearch.js",
           "vendor/searchable-map.js", "vendor/stemmer.js", "vendor/LICENSES.txt")
 
 
@@ -136,6 +136,9 @@ def render_site(graph: Graph, tours: list[content.Tour] | None = None,
         view = views.query_page(graph, result)
         pages.render(f"query/{result.query.name}.html", "query.html.j2", result.query.title,
                      "query", view=view)
+        if not result.problem:
+            for fmt, text in downloads(result).items():
+                pages.out.files[f"query/{result.query.name}.{fmt}"] = text
     _tours(pages, resolved)
     _network(pages)
     files = pages.out.files
@@ -145,6 +148,19 @@ def render_site(graph: Graph, tours: list[content.Tour] | None = None,
     files["assets/search-index.js"] = search_index.script(graph, type_names)
     files[MARKER] = "A site written by `mhkg explore build`; `mhkg explore build` replaces it.\n"
     return pages.out
+
+
+def downloads(result: Any) -> dict[str, str]:
+    """A query page's answer as files to download: the same CSV and JSON as
+    ``mhkg query NAME --PARAM VALUE --format csv|json`` print."""
+    from kg.ask.queries import effective_parameters
+    from kg.core.formatting import render
+
+    query = result.query
+    payload = {"query": query.name, "title": query.title,
+               "parameters": effective_parameters(query, dict(result.parameters))}
+    return {fmt: render(result.rows, query.columns, fmt, extra=payload)
+            for fmt in ("csv", "json")}
 
 
 def _home(pages: Pages, home: dict[str, Any], tours: list[dict[str, Any]]) -> None:
@@ -175,13 +191,25 @@ def _overviews(pages: Pages) -> None:
     links = drawings.factor_links(graph.of_type("SuccessFactor"))
     pages.render("factors.html", "factors.html.j2", "The twelve success factors", "factors",
                  factors=factors, matrix=matrix, links=links)
-    groups = [{"type": t, "title": title, "items": graph.of_type(t)}
+    groups = [{"type": t, "title": title, "items": graph.of_type(t),
+               "letters": _by_letter(graph.of_type(t))}
               for t, title in TYPE_TITLES.items() if graph.of_type(t)]
     pages.render("all.html", "all.html.j2", "Everything in the graph", "all", groups=groups,
                  total=len(graph.order))
     pages.render("queries.html", "queries.html.j2", "Questions and answers", "queries",
                  queries=graph.queries)
     pages.render("search.html", "search.html.j2", "Search", "search")
+
+
+def _by_letter(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A long list (over views.LONG_LIST) in groups by the first letter of each label."""
+    if len(items) <= views.LONG_LIST:
+        return []
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for item in sorted(items, key=lambda i: i["label"].casefold()):
+        first = item["label"][:1].upper()
+        letters.setdefault(first if first.isalpha() else "#", []).append(item)
+    return [{"letter": k, "items": v} for k, v in letters.items()]
 
 
 def _tours(pages: Pages, tours: list[dict[str, Any]]) -> None:

@@ -110,6 +110,8 @@ def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
     profile = graph.profiles[slug]
     facts = _facts(graph, profile["facts"])
     glance = strategy_glance(graph, profile, facts) if profile["type"] == "Strategy" else None
+    card = (actor_card(graph, profile) if profile["type"] in ACTOR_TYPES
+            else factor_card(profile) if profile["type"] == "SuccessFactor" else None)
     sections: list[dict[str, Any]] = []
     summary = _take(facts, TEXT_PROPS)
     if summary:
@@ -148,7 +150,7 @@ def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
                                  groups=_group(_facts(graph, mentioned))))
     if profile["supports"] is not None:
         sections.append(_supports(graph, profile))
-    return {"profile": profile, "sections": sections, "glance": glance,
+    return {"profile": profile, "sections": sections, "glance": glance, "card": card,
             "attributes": _attributes(graph, profile), "type_title": TYPE_TITLES.get(kind, kind)}
 
 
@@ -205,6 +207,69 @@ def strategy_glance(graph: Graph, profile: dict[str, Any], facts: list[dict[str,
         if outcome else None,
         "earlier": earlier, "later": later,
     }
+
+
+ACTOR_TYPES = ("Person", "Organisation", "Role")
+ACTOR_ROLES = {"ledBy": "Led", "championedBy": "Championed", "localLeadershipFrom":
+               "Gave local leadership to", "supportedBy": "Supported implementation of",
+               "implementedBy": "Implemented", "fundedBy": "Funded",
+               "scrutinisedBy": "Scrutinised", "commissionedBy": "Commissioned",
+               "author": "Wrote"}
+
+
+def year_of(graph: Graph, slug: str) -> str | None:
+    """The year a strategy was published or started, or a source issued, if the graph says."""
+    profile = graph.profiles.get(slug)
+    for fact in (profile or {}).get("facts", []):
+        if fact["property"] in ("issued", "started", "established") and fact["value"]:
+            return str(fact["value"])[:4]
+    return None
+
+
+def actor_card(graph: Graph, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """What an actor did, as its page opens: what it led, supported, funded, scrutinised
+    (each in time order, undated last), from the facts that name it."""
+    roles: dict[str, list[dict[str, Any]]] = {}
+    for m in profile["mentioned_by"]:
+        if m["property"] in ACTOR_ROLES:
+            roles.setdefault(m["property"], []).append(
+                {"id": m["subject"], "label": m["subject_label"],
+                 "year": year_of(graph, m["subject"])})
+    if not roles:
+        return None
+    rows = []
+    for prop, verb in ACTOR_ROLES.items():
+        items = sorted({i["id"]: i for i in roles.get(prop, [])}.values(),
+                       key=lambda i: (i["year"] is None, i["year"] or "", i["label"]))
+        if items:
+            rows.append({"title": verb, "items": items, "polarity": None})
+    return {"kind": "actor", "rows": rows}
+
+
+def factor_card(profile: dict[str, Any]) -> dict[str, Any] | None:
+    """A factor as its page opens: the strategies it helped, hindered or both, and the other
+    factors it enables, depends on or works with."""
+    rows = []
+    for polarity in CHIP_POLARITIES:
+        items = [{"id": a["strategy"], "label": a["strategy_label"], "year": None}
+                 for a in profile["assessments"] if a["polarity"] == polarity]
+        if items:
+            rows.append({"title": POLARITY_TITLES[polarity].split(":")[0] + " strategies",
+                         "items": items, "polarity": polarity})
+    links: dict[str, list[dict[str, Any]]] = {}
+    for link in profile.get("factor_links") or []:
+        verb = link["link"].replace("-", " ")
+        if link.get("subject"):  # the link points here: the other factor is its subject
+            verb = {"enables": "enabled by", "depends on": "needed by"}.get(verb, verb)
+            other, label = link["subject"], link["subject_label"]
+        else:
+            other, label = link["other"], link["other_label"]
+        if other:
+            links.setdefault(verb, []).append({"id": other, "label": label, "year": None})
+    for verb, items in links.items():
+        rows.append({"title": verb[:1].upper() + verb[1:], "items": items,
+                     "polarity": None})
+    return {"kind": "factor", "rows": rows} if rows else None
 
 
 def _money(item: dict[str, Any]) -> str:
@@ -332,9 +397,35 @@ def _supports(graph: Graph, profile: dict[str, Any]) -> dict[str, Any]:
                 and item["value"] in graph.urls else None,
                 "evidence": evidence(graph, quotes)}
         groups.setdefault(item["subject"] or "", []).append(line)
+    lines = [line for items in groups.values() for line in items]
+    sections: list[dict[str, Any]] = []
+    if len(lines) > LONG_LIST:  # a long list is grouped by the source's sections, folded
+        by_section: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for line in lines:
+            where = next((q["locator"] for q in line["evidence"] if q["locator"]), None)
+            by_section.setdefault(where or "", {}).setdefault(line["subject"] or "", []
+                                                             ).append(line)
+        for where in sorted(by_section, key=_section_key):
+            subjects = by_section[where]
+            sections.append({"title": where or "Section not recorded",
+                             "count": sum(len(items) for items in subjects.values()),
+                             "groups": [{"subject": s, "items": items}
+                                        for s, items in subjects.items()]})
     return _section("supports", f"Every claim it supports ({profile['supports']['total']})",
                     "supports", groups=[{"subject": s, "items": items}
-                                        for s, items in groups.items()])
+                                        for s, items in groups.items()], sections=sections)
+
+
+LONG_LIST = 50  # above this many items a list is grouped and folded
+
+
+def _section_key(title: str) -> tuple[Any, ...]:
+    """Numbered sections in their numbers' order ("2. Focus" before "10. ..."), then the rest
+    by name, unrecorded last."""
+    import re
+
+    number = re.match(r"\s*(\d+)", title)
+    return (not title, number is None, int(number.group(1)) if number else 0, title.casefold())
 
 
 def _support_text(graph: Graph, item: dict[str, Any]) -> str:
