@@ -496,3 +496,19 @@ def test_actors_and_factors_open_on_their_cards(real: tuple[Path, Any]) -> None:
     card = card[:card.index("</section>")]
     assert "<dt>Helped strategies</dt>" in card and 'class="chip polarity-helped"' in card
     assert "<dt>Enables</dt>" in card and "../factor/engaged-workforce.html" in card
+
+
+def test_tour_drawings_have_a_legend_and_whole_labels(real: tuple[Path, Any]) -> None:
+    site, _ = real
+    steps = sorted((site / "tour").glob("*-[0-9]*.html"))
+    assert len(steps) > 15
+    for step in steps:
+        page = step.read_text(encoding="utf-8")
+        if '<figure class="drawing">' not in page:
+            continue
+        figure = page[page.index('<figure class="drawing">'):]
+        figure = figure[:figure.index("</figure>")]
+        texts = re.findall(r"<text[^>]*>(.*?)</text>", figure, re.S)
+        assert texts and not any("\u2026" in t for t in texts), step.name
+        assert 'class="legend drawing-legend"' in figure, step.name
+        assert figure.count('class="legend-item"') >= 1, step.name

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from kg.views.diagram.labels import wrap
 from kg.views.diagram.style import VERDICT_COLOURS, VERDICT_TEXT, edge_colour, node_style
 
 WIDTH = 800
@@ -72,7 +73,9 @@ def highlight(network: Any, slugs: list[str],
         data = network.nodes[slug]
         style = node_style(data.get("type", ""))
         nodes.append({"id": slug, "label": data.get("label", slug),
-                      "short": short(names.get(slug) or data.get("label", slug)),
+                      "short": names.get(slug) or data.get("label", slug),
+                      "lines": wrap(" ".join(str(names.get(slug) or data.get("label", slug))
+                                             .split()), 3).split("\n"),
                       "type_name": style.name,
                       "colour": style.colour, "x": round(x, 1), "y": round(y, 1),
                       "anchor": anchor, "lx": round(lx, 1), "ly": round(ly, 1)})
@@ -91,10 +94,16 @@ def highlight(network: Any, slugs: list[str],
         more = f" +{len(relations) - 1}" if len(relations) > 1 else ""
         edges.append({"x1": round(x1, 1), "y1": round(y1, 1), "x2": round(x2, 1),
                       "y2": round(y2, 1), "colour": found[0][1], "text": "; ".join(texts),
-                      "relation": short(relations[0], 22) + more,
+                      "relation": short(relations[0], 32) + more,
                       "mx": round((x1 + x2) / 2, 1), "my": round((y1 + y2) / 2 + 4, 1)})
+    linked = {end for pair in pairs for end in pair}
+    meanings = {r: c for found in pairs.values() for _, c, r in found}
+    kinds = {n["type_name"]: n["colour"] for n in nodes}
     return {"width": WIDTH, "height": round(height), "nodes": nodes, "edges": edges,
-            "missing": [s for s in slugs if s not in present]}
+            "missing": [s for s in slugs if s not in present],
+            "alone": [n for n in nodes if n["id"] not in linked] if edges else [],
+            "legend": [{"name": k, "colour": c} for k, c in sorted(kinds.items())],
+            "links": [{"name": k, "colour": c} for k, c in sorted(meanings.items())]}
 
 
 def _year(value: Any) -> int | None:

@@ -221,6 +221,9 @@ def _tours(pages: Pages, tours: list[dict[str, Any]]) -> None:
             names = {slug: views.shortest_name(pages.graph.profiles[slug], limit=30)
                      for slug in step["highlight"]}
             step["drawing"] = drawings.highlight(pages.graph.network, step["highlight"], names)
+            network = pages.graph.network
+            step["ego"] = step.get("page") if network is not None and \
+                step.get("page") in network else None
             pages.render(f"tour/{tour['id']}-{step['number']}.html", "step.html.j2",
                          f"{step['title']} ({tour['title']}, step {step['number']})",
                          "tour step", tour=tour, step=step)
