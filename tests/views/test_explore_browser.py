@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.conftest import run_mhkg, skip_or_fail
 from tests.diagram_data import HREF_ALIAS, HREF_QUOTE, IMG, SCRIPT
 from tests.views.conftest import ARTIFACTS
 from tests.views.explore_data import build_hostile, build_real
@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 
 NPM_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mhkg" / "npm"
 AXE = NPM_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-TOURS = ["twelve-factors", "nsf-mh-and-nhwmh", "nimhe-to-no-one"]
+TOURS = ["twelve-factors", "nsf-mh-and-nhwmh", "nimhe-to-no-one", "money-and-what-it-bought",
+         "who-held-them-to-account", "what-the-review-concludes"]
 
 
 @pytest.fixture(scope="module")
@@ -322,6 +323,17 @@ def test_hostile_strings_render_as_text_and_run_nothing(hostile: Path, site: Any
                              "a.getAttribute('href').startsWith('javascript')).length") == 0
         assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
     screenshot(s.page, "hostile-all")
+    # a query page carries its answers as data; hostile rows chosen in its form are text
+    page = s.open("query/findings.html#kind=unintended-consequence")
+    assert SCRIPT in page.text_content("table.result")
+    assert page.evaluate("document.querySelectorAll('script:not([src])"
+                         ":not([type=\"application/json\"])').length") == 0
+    page = s.open("query/evidence.html")
+    page.select_option("#param-id", "first")
+    body = page.text_content("table.result")
+    assert HREF_QUOTE in body and SCRIPT in body
+    assert page.evaluate("document.querySelectorAll('table img, table script, "
+                         "table a[href^=javascript]').length") == 0
     page = s.open("tour/hostile-1.html")
     assert IMG in page.text_content("figure.drawing figcaption")
     page = s.open("search.html?q=onerror")
@@ -476,6 +488,8 @@ def test_the_scorecard_fits_keeps_its_names_and_colours_its_cells(real: Path, si
 
 
 def test_an_answer_sorts_by_any_column_and_downloads(real: Path, site: Any) -> None:
+    import json
+
     s = site(real, width=1400)
     page = s.open("query/funding.html")
     names = "() => [...document.querySelectorAll('table.result tbody tr')]" \
@@ -508,6 +522,19 @@ def test_an_answer_sorts_by_any_column_and_downloads(real: Path, site: Any) -> N
             assert info.value.suggested_filename == f"funding.{fmt}"
             saved = Path(info.value.path()).read_text(encoding="utf-8")
             assert saved == (real / "query" / f"funding.{fmt}").read_text(encoding="utf-8")
+        # another value, chosen in the form, downloads what the command prints for it
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/query/lacking.html")
+        page.select_option("#param-factor", "money")
+        assert "3 rows" in page.text_content("#answer-count")
+        for fmt in ("csv", "json"):
+            with page.expect_download() as info:
+                page.click(f"#download-{fmt}")
+            assert info.value.suggested_filename == f"lacking-factor-money.{fmt}"
+            saved = Path(info.value.path()).read_text(encoding="utf-8")
+            printed = run_mhkg("query", "lacking", "--factor", "money", "--format", fmt)
+            assert printed.returncode == 0 and saved == printed.stdout
+        if_json = json.loads(saved)
+        assert if_json["parameters"] == {"factor": "money"} and len(if_json["rows"]) == 3
     finally:
         context.close()
         server.shutdown()
@@ -516,3 +543,138 @@ def test_an_answer_sorts_by_any_column_and_downloads(real: Path, site: Any) -> N
 
 def browser_of(s: Any) -> Any:
     return s.context.browser
+
+
+FORM_RUN = """() => {
+  const selects = [...document.querySelectorAll('#query-form select')];
+  const names = selects.map((s) => s.name);
+  const values = selects.map((s) => [...s.options].map((o) => o.value));
+  let combos = [[]];
+  for (const list of values) {
+    combos = combos.flatMap((c) => list.map((v) => [...c, v]));
+  }
+  const rows = () => [...document.querySelectorAll('table.result tbody tr')];
+  const norm = (t) => t.replace(/\\s+/g, ' ').trim();
+  const data = JSON.parse(document.getElementById('query-data').textContent);
+  return combos.map((combo) => {
+    const given = Object.fromEntries(names.map((n, i) => [n, combo[i] || null]));
+    window.mhkgQuery.choose(given);
+    const files = window.mhkgQuery.files(given);
+    const shown = rows();
+    const parsed = JSON.parse(files.json).rows;
+    const quoted = parsed.every((row, i) => typeof row.quote !== 'string' ||
+      norm(shown[i].textContent).includes(norm(row.quote).slice(0, 40)));
+    return {given, json: files.json, csv: files.csv, shown: shown.length, quoted,
+            none: !document.getElementById('answer-none').hidden,
+            unknown: !document.getElementById('answer-unknown').hidden,
+            hash: location.hash};
+  });
+}"""
+
+
+def test_every_query_form_value_gives_the_rows_mhkg_query_gives(real: Path, site: Any,
+                                                                 store: Any) -> None:
+    """Each form, for every value of every parameter (and every pair of values where a
+    query has two), shows and offers for download what ``mhkg query NAME --PARAM VALUE
+    --format json`` (and csv) prints; a sample is checked against the real command too."""
+    import json
+
+    from kg.ask.queries import all_queries, effective_parameters, entity_slugs, run
+    from kg.core.formatting import render
+
+    s = site(real, width=1400)
+    checked = 0
+    for query in [q for q in all_queries() if q.parameters]:
+        page = s.open(f"query/{query.name}.html")
+        assert page.is_visible("#query-form"), query.name
+        for name, param in query.parameters.items():  # the form offers what the CLI allows
+            offered = page.evaluate(f"[...document.getElementById('param-{name}').options]"
+                                    ".map((o) => o.value)")
+            allowed = param.allowed if param.kind == "choice" else entity_slugs(store,
+                                                                                param.types)
+            assert sorted(v for v in offered if v) == sorted(allowed), (query.name, name)
+            assert ("" in offered) == (param.default is None and not param.required)
+        results = page.evaluate(FORM_RUN)
+        for got in results:
+            given = got["given"]
+            rows = run(query, store, dict(given))
+            payload = {"query": query.name, "title": query.title,
+                       "parameters": effective_parameters(query, given)}
+            assert got["json"] == render(rows, query.columns, "json", extra=payload), given
+            assert got["csv"] == render(rows, query.columns, "csv"), given
+            assert got["shown"] == len(rows) and got["quoted"], (query.name, given)
+            assert got["none"] == (not rows) and not got["unknown"]
+            checked += 1
+        # the view is kept in the address and comes back from it
+        last = results[-1]
+        if last["hash"]:
+            page.goto(s.url(f"query/{query.name}.html") + last["hash"])
+            page.reload()
+            assert page.evaluate("document.querySelectorAll('table.result tbody tr').length") \
+                == last["shown"]
+        sample = next(r for r in results if json.loads(r["json"])["rows"])
+        args = [a for n, v in sample["given"].items() if v for a in (f"--{n}", v)]
+        out = run_mhkg("query", query.name, *args, "--format", "json")
+        assert out.returncode == 0 and out.stdout == sample["json"], (query.name, args)
+    assert checked > 2000
+    assert s.errors == [] and s.requests == []
+
+
+DRAWING_TEXT_CLASHES = """() => {
+  const svg = document.querySelector('figure.drawing svg');
+  if (!svg) { return []; }
+  const frame = svg.getBoundingClientRect();
+  const boxes = [...svg.querySelectorAll('text')].map((t) => [t.textContent.trim(),
+    t.getBoundingClientRect()]).filter(([, b]) => b.width > 0);
+  const out = [];
+  boxes.forEach(([text, a], i) => {
+    if (a.left < frame.left - 1 || a.right > frame.right + 1 || a.top < frame.top - 1
+        || a.bottom > frame.bottom + 1) { out.push(['outside the drawing', text]); }
+    boxes.slice(i + 1).forEach(([other, b]) => {
+      if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1
+          && b.top < a.bottom - 1) { out.push([text, other]); }
+    });
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_tour_drawings_have_no_clashing_or_cut_labels(real: Path, site: Any, width: int) -> None:
+    s = site(real, width=width)
+    steps = sorted(p.name for p in (real / "tour").glob("*-*.html"))
+    assert len(steps) >= 40
+    relations = 0
+    for name in steps:
+        page = s.open(f"tour/{name}")
+        assert page.evaluate(DRAWING_TEXT_CLASHES) == [], name
+        labels = page.evaluate("[...document.querySelectorAll('figure.drawing a.node text')]"
+                               ".map((t) => t.textContent)")
+        assert not any("\u2026" in t for t in labels), name  # wrapped, never cut
+        relations += page.locator("figure.drawing > svg > text").count()
+    assert relations >= 60  # the links' names are drawn where they fit
+    assert s.errors == []
+
+
+def test_a_steps_ask_opens_its_query_with_the_steps_values(real: Path, site: Any,
+                                                           store: Any) -> None:
+    from kg.ask.queries import load_query, run
+
+    s = site(real, width=1400)
+    page = s.open("tour/money-and-what-it-bought-5.html")
+    page.click("p.ask a.button")
+    page.wait_for_load_state()
+    assert s.here() == "query/lacking.html" and page.url.endswith("#factor=money")
+    assert page.input_value("#param-factor") == "money"
+    rows = run(load_query("lacking"), store, {"factor": "money"})
+    assert page.locator("table.result tbody tr").count() == len(rows) == 3
+    assert page.text_content("#query-command") == "mhkg query lacking --factor money"
+    page = s.open("tour/money-and-what-it-bought-7.html")  # two values at once
+    page.click("p.ask a.button")
+    page.wait_for_load_state()
+    assert page.input_value("#param-kind") == "barrier"
+    assert page.input_value("#param-about") == "money"
+    rows = run(load_query("findings"), store, {"kind": "barrier", "about": "money"})
+    assert page.locator("table.result tbody tr").count() == len(rows) > 0
+    screenshot(page, "query-from-a-tour", full=False)
+    assert s.errors == [] and s.requests == []

@@ -13,7 +13,7 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -57,7 +57,8 @@ def test_every_entity_query_and_tour_step_has_a_page(real: tuple[Path, Any]) -> 
     assert {t.title for t in tours} >= {
         "The twelve factors in five minutes",
         "Why the NSF-MH worked and No Health Without Mental Health stalled",
-        "From NIMHE to no one: implementation support over time"}
+        "From NIMHE to no one: implementation support over time",
+        "Money and what it bought", "Who held them to account", "What the review concludes"}
     for tour in tours:
         for number in range(1, len(tour.steps) + 1):
             assert (site / "tour" / f"{tour.id}-{number}.html").is_file()
@@ -86,7 +87,14 @@ def test_links_resolve_and_nothing_is_fetched_from_elsewhere(real: tuple[Path, A
             path, fragment = found
             assert path.is_file(), f"{page.relative_to(site)}: broken link {ref!r}"
             assert site.resolve() in path.parents, f"{page}: {ref!r} leaves the site"
-            if fragment and path.suffix == ".html":
+            if fragment and path.parent.name == "query" and "=" in fragment:
+                # a query page's fragment is its form's values: each one the form offers
+                text = path.read_text(encoding="utf-8")
+                for pair in fragment.split("&"):
+                    name, value = pair.split("=", 1)
+                    assert f'<select id="param-{name}"' in text and \
+                        f'<option value="{unquote(value)}"' in text, (page.name, ref)
+            elif fragment and path.suffix == ".html":
                 assert fragment in ids[path], f"{page.relative_to(site)}: no #{fragment}"
 
 
@@ -170,6 +178,12 @@ def test_timeline_and_bodies(real: tuple[Path, Any]) -> None:
     assert [m for m in re.findall(r'organisation/([a-z-]+)\.html', chain)] == \
         ["nimhe", "csip", "nmhdu"]
     assert "National Mental Health Development Unit</a> ended" in text
+    # the chart: each row a link to its page, its label wrapped onto lines, never cut
+    chart = text.split('<figure class="drawing timeline-chart">', 1)[1].split("</svg>", 1)[0]
+    rows = re.findall(r'<a href="([^"]+)" class="row">', chart)
+    assert "strategy/nhwmh-implementation-framework.html" in rows and len(rows) >= 12
+    assert "\u2026" not in chart and "&hellip;" not in chart
+    assert "NHWMH implementation</tspan>" in chart
 
 
 def test_hostile_strings_are_escaped_everywhere(hostile: tuple[Path, Any]) -> None:
@@ -189,6 +203,12 @@ def test_hostile_strings_are_escaped_everywhere(hostile: tuple[Path, Any]) -> No
     payload = json.loads(index.split("window.MHKG_SEARCH = ", 1)[1].rstrip().rstrip(";"))
     labels = {slug: e[1] for slug, e in payload["entities"].items()}
     assert labels["ada-example"] == IMG and labels["national-director"] == SCRIPT
+    # a query page's answers, as data for its form: no "<" in the block, the strings whole
+    text = (site / "query" / "evidence.html").read_text(encoding="utf-8")
+    block = text.split('<script type="application/json" id="query-data">', 1)[1]
+    block = block.split("</script>", 1)[0]
+    assert "<" not in block
+    assert SCRIPT in json.dumps(json.loads(block)["rows"], ensure_ascii=False)
 
 
 # ---- tours as data ------------------------------------------------------------------------
@@ -496,6 +516,17 @@ def test_actors_and_factors_open_on_their_cards(real: tuple[Path, Any]) -> None:
     card = card[:card.index("</section>")]
     assert "<dt>Helped strategies</dt>" in card and 'class="chip polarity-helped"' in card
     assert "<dt>Enables</dt>" in card and "../factor/engaged-workforce.html" in card
+    source = (site / "source" / "appleby-2004.html").read_text(encoding="utf-8")
+    card = source[source.index('<section class="glance glance-source"'):]
+    card = card[:card.index("</section>")]
+    assert "<dd>Evaluation, 2004</dd>" in card and "../person/louis-appleby.html" in card
+    assert "<dt>Evaluates</dt>" in card and "../strategy/nsf-mh.html" in card
+    assert re.search(r"<dt>Cite as</dt>\s*<dd>Appleby, L. \(2004\) The NSF for Mental", card)
+    review = (site / "source" / "cmh-2016.html").read_text(encoding="utf-8")
+    card = review[review.index('<section class="glance glance-source"'):]
+    card = card[:card.index("</section>")]
+    assert "18 participants, 3 focus groups, 4 interviews" in card
+    assert re.search(r"<dd>\d{3} claims rest on its quotes</dd>", card)
 
 
 def test_tour_drawings_have_a_legend_and_whole_labels(real: tuple[Path, Any]) -> None:
@@ -512,3 +543,71 @@ def test_tour_drawings_have_a_legend_and_whole_labels(real: tuple[Path, Any]) ->
         assert texts and not any("\u2026" in t for t in texts), step.name
         assert 'class="legend drawing-legend"' in figure, step.name
         assert figure.count('class="legend-item"') >= 1, step.name
+
+
+def test_every_tour_step_asks_its_question_in_a_query_page(real: tuple[Path, Any]) -> None:
+    """Each step of every shipped tour links to a query page with values its form offers."""
+    import html
+
+    site, _ = real
+    tours = content.load_tours(content.shipped("tours"))
+    assert len(tours) >= 6
+    for tour in tours:
+        for number in range(1, len(tour.steps) + 1):
+            page = (site / "tour" / f"{tour.id}-{number}.html").read_text(encoding="utf-8")
+            found = re.search(r'<p class="ask"><a class="button" href="\.\./query/([a-z-]+)'
+                              r'\.html(?:#([^"]*))?">Ask this yourself</a>', page)
+            assert found, (tour.id, number)
+            query = (site / "query" / f"{found[1]}.html").read_text(encoding="utf-8")
+            for pair in html.unescape(found[2] or "").split("&"):
+                if pair:
+                    name, value = pair.split("=")
+                    assert f'<select id="param-{name}"' in query, (tour.id, number, name)
+                    assert f'<option value="{unquote(value)}"' in query, (tour.id, number)
+
+
+@pytest.mark.parametrize(("ask", "message"), [
+    ("lacking --factor", "expected a canned query and its parameters"),
+    ("--factor money", "expected a canned query and its parameters"),
+    ("lacking money", "expected a canned query and its parameters"),
+])
+def test_a_malformed_ask_is_an_error_naming_the_step(tmp_path: Path, ask: str,
+                                                     message: str) -> None:
+    write(tmp_path, "t.yaml", "title: T\nsummary: S\nsteps:\n  - {title: One, narration: x, "
+                              f"ask: '{ask}'}}\n")
+    with pytest.raises(ContentError, match=f"t.yaml: step 1: ask: {message}"):
+        content.load_tours(tmp_path)
+
+
+@pytest.mark.parametrize(("ask", "message"), [
+    ("lackin --factor money", "no canned query 'lackin' (did you mean 'lacking'?)"),
+    ("lacking --facto money", "query 'lacking' has no parameter --facto"),
+    ("lacking --factor cash", "--factor: no value 'cash' in this graph"),
+    ("evidence", "query 'evidence' needs --id"),
+])
+def test_an_ask_the_graph_cannot_answer_leaves_the_tour_out(tmp_path: Path, ask: str,
+                                                            message: str) -> None:
+    from kg.graph.store import open_store
+    from kg.views.explorer.collect import collect
+
+    write(tmp_path, "t.yaml", "title: T\nsummary: S\nsteps:\n  - {title: One, narration: x, "
+                              f"ask: '{ask}'}}\n")
+    (tour,) = content.load_tours(tmp_path)
+    graph = collect(open_store(), network=False)
+    with pytest.raises(LookupError, match=re.escape(f"step 1: ask: {message}")):
+        content.resolve_tour(tour, graph)
+
+
+def test_a_query_with_too_many_answers_for_a_page_keeps_its_default_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.graph.store import open_store
+    from kg.views.explorer import collect as collecting
+    from kg.views.explorer.site import render_site
+
+    monkeypatch.setattr(collecting, "ANSWER_ROWS", 100)  # evidence has 791, lacking 22
+    rendered = render_site(collecting.collect(open_store(), network=False), tours=[])
+    evidence = rendered.files["query/evidence.html"]
+    assert 'id="query-form"' not in evidence and 'id="query-data"' not in evidence
+    assert "the answers for every value, 791 rows, are too many to put in this page" in evidence
+    assert "<tbody>" in evidence and "--id crisis-care-concordat" in evidence
+    assert 'id="query-form"' in rendered.files["query/lacking.html"]

@@ -27,13 +27,14 @@ T = TypeVar("T")
 
 def fingerprint(graph: Any, *options: Any) -> str:
     """A hash of everything a layout of ``graph`` with ``options`` depends on."""
-    import igraph
+    from importlib.metadata import version
 
     from kg import __version__
     from kg.views.diagram.layout import SEED
 
+    # The installed version, read without importing igraph (which imports matplotlib: 1 s).
     digest = hashlib.sha256(json.dumps(
-        [__version__, igraph.__version__, SEED, LAYOUT_FORMAT, [str(o) for o in options]]
+        [__version__, version("igraph"), SEED, LAYOUT_FORMAT, [str(o) for o in options]]
     ).encode())
     for node in sorted(graph.nodes, key=str):
         digest.update(json.dumps([str(node), graph.nodes[node]], sort_keys=True,

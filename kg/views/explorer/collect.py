@@ -62,6 +62,8 @@ class QueryResult:
     parameters: dict[str, str]
     rows: list[dict[str, Any]]
     problem: str | None = None
+    answers: Any = None  # kg.ask.answers.Answers: the rows for every parameter value
+    withheld: int = 0  # rows of every value, when too many to put in the page (no form)
 
 
 @dataclass
@@ -88,6 +90,10 @@ class Graph:
     def label(self, slug: str) -> str:
         profile = self.profiles.get(slug)
         return profile["label"] if profile else slug
+
+    def in_network(self, slug: str | None) -> bool:
+        """Whether the network page can open on this entity (network.html#focus=slug)."""
+        return self.network is not None and slug is not None and slug in self.network
 
 
 def page_path(type_name: str, slug: str) -> str:
@@ -187,21 +193,42 @@ def example_parameters(query: CannedQuery) -> dict[str, str]:
     return values
 
 
+# The most rows a query page carries for its form (every value's answer, each row drawn):
+# the shipped data's largest, `evidence`, has 791 and makes a 1 MB page.
+ANSWER_ROWS = 2500
+
+
 def _run_query(query: CannedQuery, store: Any) -> QueryResult:
-    """Run with the defaults; a required parameter without one takes its example's value."""
+    """Run with the defaults; a required parameter without one takes its example's value.
+    A default or example the data lacks (another data folder) gives way to the first value
+    that has an answer, so that the page still opens on an answer and offers its form."""
+    from kg.ask.answers import answers
+
+    try:
+        every = answers(query, store)
+    except ValueError:  # a parameter the query does not project: its default only
+        every = None
+    withheld = 0
+    if every is not None and len(every.rows) > ANSWER_ROWS:  # a page of megabytes: no form
+        every, withheld = None, len(every.rows)
     given: dict[str, str] = {}
     example = example_parameters(query)
     for name, param in query.parameters.items():
         if param.default is None and param.required and name in example:
             given[name] = example[name]
+        wanted = given.get(name) or param.default
+        if every is not None and wanted is not None and wanted not in every.domains[name]:
+            answered = sorted(every.counts.get(name, {}))
+            if answered:
+                given[name] = answered[0]
     shown = {name: (given.get(name) or param.default)
              for name, param in query.parameters.items()
              if given.get(name) or param.default}
     try:
         rows = run(query, store, dict(given))
     except QueryError as exc:
-        return QueryResult(query, shown, [], problem=str(exc))
-    return QueryResult(query, shown, rows)
+        return QueryResult(query, shown, [], problem=str(exc), withheld=withheld)
+    return QueryResult(query, shown, rows, answers=every, withheld=withheld)
 
 
 __all__ = ["Graph", "MATCHES", "QueryResult", "TYPE_TITLES", "collect", "example_parameters",

@@ -18,17 +18,19 @@ left out of a site built from other data, not fatal).
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from kg.ask.search import fold
 from kg.core.problems import did_you_mean
 from kg.views.explorer.collect import Graph
 
 TOUR_FIELDS = {"title", "summary", "order", "steps"}
-STEP_FIELDS = {"title", "page", "narration", "highlight", "evidence"}
+STEP_FIELDS = {"title", "page", "narration", "highlight", "evidence", "ask"}
 EVIDENCE_FIELDS = {"about", "quote"}
 HOME_FIELDS = {"lessons", "start"}
 LESSON_FIELDS = {"title", "text", "evidence"}
@@ -62,6 +64,7 @@ class Step:
     page: str | None = None
     highlight: list[str] = field(default_factory=list)
     evidence: list[EvidenceRef] = field(default_factory=list)
+    ask: str | None = None  # "lacking --factor money": the step's question, run in the page
 
 
 @dataclass
@@ -186,10 +189,26 @@ def load_tour(path: Path) -> Tour:
         steps.append(Step(title=_text(f"{where}: title", item["title"], 120),
                           narration=_text(f"{where}: narration", item["narration"]),
                           page=page, highlight=highlight,
-                          evidence=_evidence(f"{where}: evidence", item.get("evidence"))))
+                          evidence=_evidence(f"{where}: evidence", item.get("evidence")),
+                          ask=_ask(f"{where}: ask", item.get("ask"))))
     return Tour(id=tour_id, title=_text(f"{path}: title", raw["title"], 120),
                 summary=_text(f"{path}: summary", raw["summary"], 400), steps=steps,
                 path=path, order=order)
+
+
+def _ask(where: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    text = _text(where, value, 200)
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise ContentError(f"{where}: {exc}") from None
+    if not words or words[0].startswith("-") or len(words) % 2 == 0 or any(
+            not w.startswith("--") for w in words[1::2]):
+        raise ContentError(f"{where}: expected a canned query and its parameters, as in "
+                           "'lacking --factor money'")
+    return text
 
 
 def load_tours(*folders: Path | None) -> list[Tour]:
@@ -321,10 +340,54 @@ def resolve_tour(tour: Tour, graph: Graph) -> dict[str, Any]:
                 "page": _known(graph, step.page, "page") if step.page else None,
                 "narration": rich_text(graph, step.narration),
                 "highlight": [_known(graph, s, "highlight") for s in step.highlight],
-                "evidence": [find_quote(graph, ref) for ref in step.evidence]})
+                "evidence": [find_quote(graph, ref) for ref in step.evidence],
+                "ask": resolve_ask(graph, step.ask or default_ask(graph, step.page))})
         except LookupError as exc:
             raise LookupError(f"{where}: {exc.args[0]}") from None
     return {"id": tour.id, "title": tour.title, "summary": tour.summary, "steps": steps}
+
+
+# The question a step about an entity asks when it names none: what the graph says of it.
+ASK_BY_TYPE = {"Strategy": "profile --strategy", "Person": "involvement --actor",
+               "Organisation": "involvement --actor", "Role": "involvement --actor",
+               "SuccessFactor": "enabled-by --factor"}
+
+
+def default_ask(graph: Graph, page: str | None) -> str | None:
+    if not page or page not in graph.profiles:
+        return None
+    return f"{ASK_BY_TYPE.get(graph.profiles[page]['type'], 'evidence --id')} {page}"
+
+
+def resolve_ask(graph: Graph, text: str | None) -> dict[str, Any] | None:
+    """A step's question as a link to its query's page with the values chosen
+    (``query/lacking.html#factor=money``); LookupError for an unknown query or value."""
+    if text is None:
+        return None
+    words = shlex.split(text)
+    name, pairs = words[0], dict(zip(words[1::2], words[2::2], strict=True))
+    results = {r.query.name: r for r in graph.queries}
+    if name not in results:
+        raise LookupError(f"ask: no canned query {name!r}{did_you_mean(name, set(results))}")
+    query, every = results[name].query, results[name].answers
+    values = {}
+    for option, value in pairs.items():
+        param = option[2:]
+        if param not in query.parameters:
+            raise LookupError(f"ask: query {name!r} has no parameter --{param}"
+                              f"{did_you_mean(param, set(query.parameters))}")
+        if every is None or value not in every.domains[param]:
+            raise LookupError(f"ask: --{param}: no value {value!r} in this graph")
+        values[param] = value
+    missing = [n for n, p in query.parameters.items()
+               if p.required and p.default is None and n not in values]
+    if missing:
+        raise LookupError(f"ask: query {name!r} needs --{missing[0]}")
+    fragment = "&".join(f"{k}={quote(v)}" for k, v in values.items())
+    return {"query": name, "title": query.title, "parameters": values,
+            "href": f"query/{name}.html" + (f"#{fragment}" if fragment else ""),
+            "command": " ".join(["mhkg query", name, *(f"--{k} {v}" for k, v in
+                                                       values.items())])}
 
 
 def resolve_home(home: Home, graph: Graph) -> tuple[dict[str, Any], list[str]]:

@@ -94,16 +94,82 @@ def highlight(network: Any, slugs: list[str],
         more = f" +{len(relations) - 1}" if len(relations) > 1 else ""
         edges.append({"x1": round(x1, 1), "y1": round(y1, 1), "x2": round(x2, 1),
                       "y2": round(y2, 1), "colour": found[0][1], "text": "; ".join(texts),
-                      "relation": short(relations[0], 32) + more,
-                      "mx": round((x1 + x2) / 2, 1), "my": round((y1 + y2) / 2 + 4, 1)})
+                      "relation": short(relations[0], 32) + more, "meaning": found[0][2]})
+    _place_relations(edges, nodes)
     linked = {end for pair in pairs for end in pair}
-    meanings = {r: c for found in pairs.values() for _, c, r in found}
+    # the key names each colour drawn by the link it is drawn for (a pair of entities with
+    # several links is drawn in its first link's colour)
+    meanings = sorted({(e["meaning"], e["colour"]) for e in edges})
     kinds = {n["type_name"]: n["colour"] for n in nodes}
     return {"width": WIDTH, "height": round(height), "nodes": nodes, "edges": edges,
             "missing": [s for s in slugs if s not in present],
             "alone": [n for n in nodes if n["id"] not in linked] if edges else [],
             "legend": [{"name": k, "colour": c} for k, c in sorted(kinds.items())],
-            "links": [{"name": k, "colour": c} for k, c in sorted(meanings.items())]}
+            "links": [{"name": k, "colour": c} for k, c in meanings]}
+
+
+NODE_FONT, LINK_FONT, CHAR_EM = 14, 11, 0.62  # sizes in the drawing's units; width a char
+MAX_LINK_LABELS = 8
+
+
+def _node_boxes(nodes: list[dict[str, Any]]) -> list[tuple[float, float, float, float]]:
+    """Each node's circle and label as boxes (x0, y0, x1, y1), as the template draws them."""
+    boxes = []
+    for n in nodes:
+        boxes.append((n["x"] - 14, n["y"] - 14, n["x"] + 14, n["y"] + 14))
+        lines = n["lines"]
+        width = CHAR_EM * NODE_FONT * max(len(t) for t in lines)
+        first = n["ly"] - (8 * (len(lines) - 1) if n["ly"] < n["y"] else 0)
+        x0 = {"start": n["lx"], "end": n["lx"] - width}.get(n["anchor"], n["lx"] - width / 2)
+        boxes.append((x0, first - NODE_FONT, x0 + width, first + 16 * (len(lines) - 1) + 4))
+    return boxes
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+              ) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_relations(edges: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> None:
+    """Put each link's name on the link where it touches no node, no node's label and no
+    other link's name: at its middle if free, else further along either way or just beside
+    it. A name with no free place is not drawn (``mx`` None); the caption names every link
+    in words, so nothing is lost."""
+    taken = _node_boxes(nodes)
+    for e in edges:
+        e["mx"] = e["my"] = None
+    if len(edges) > MAX_LINK_LABELS:
+        return
+
+    def crosses(box: tuple[float, float, float, float], own: dict[str, Any]) -> bool:
+        """Whether another link's line runs through the box (sampled every 3 units)."""
+        for other in edges:
+            if other is own:
+                continue
+            length = math.hypot(other["x2"] - other["x1"], other["y2"] - other["y1"])
+            for k in range(int(length / 3) + 1):
+                t = k * 3 / length if length else 0
+                px = other["x1"] + (other["x2"] - other["x1"]) * t
+                py = other["y1"] + (other["y2"] - other["y1"]) * t
+                if box[0] <= px <= box[2] and box[1] <= py <= box[3]:
+                    return True
+        return False
+
+    for e in edges:
+        width = CHAR_EM * LINK_FONT * len(e["relation"]) + 4
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
+            for dy in (0, -13, 13):
+                x = e["x1"] + (e["x2"] - e["x1"]) * t
+                y = e["y1"] + (e["y2"] - e["y1"]) * t + dy + 4  # the baseline
+                box = (x - width / 2, y - LINK_FONT, x + width / 2, y + 3)
+                if box[0] < 0 or box[2] > WIDTH or any(_overlaps(box, b) for b in taken) \
+                        or crosses(box, e):
+                    continue
+                e["mx"], e["my"] = round(x, 1), round(y, 1)
+                taken.append(box)
+                break
+            if e["mx"] is not None:
+                break
 
 
 def _year(value: Any) -> int | None:
@@ -121,7 +187,7 @@ def timeline(strategies: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> 
         if start is None:
             continue
         verdict = item.get("verdict") or ""
-        rows.append({"kind": "strategy", "id": item["id"], "label": short(item["short"], 26),
+        rows.append({"kind": "strategy", "id": item["id"], "lines": _wrapped(item["short"], 28),
                      "title": item["label"], "start": start, "end": _year(item.get("ended")),
                      "colour": VERDICT_COLOURS.get(verdict, VERDICT_COLOURS[""]),
                      "note": VERDICT_TEXT.get(verdict, verdict)})
@@ -129,7 +195,7 @@ def timeline(strategies: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> 
         start, end = _year(body.get("established")), _year(body.get("ended"))
         if start is None and end is None:
             continue
-        rows.append({"kind": "body", "id": body["id"], "label": short(body["short"], 26),
+        rows.append({"kind": "body", "id": body["id"], "lines": _wrapped(body["short"], 28),
                      "title": body["label"], "start": start, "end": end, "colour": "#555555",
                      "note": body["lifespan"]})
     years = [y for r in rows for y in (r["start"], r["end"]) if y is not None]
@@ -141,15 +207,21 @@ def timeline(strategies: list[dict[str, Any]], bodies: list[dict[str, Any]]) -> 
     def x(year: int) -> float:
         return round(left + (right - left) * (year - first) / max(last - first, 1), 1)
 
-    for i, row in enumerate(rows):
-        row["y"] = 40 + i * step
+    y = 40 - step
+    for row in rows:  # a row is as tall as its label's lines need: nothing is cut
+        extra = 15 * (len(row["lines"]) - 1)
+        y += step + extra / 2
+        row["y"] = round(y, 1)
+        row["label_y"] = round(y + 4 - extra / 2, 1)
+        y += extra / 2
         row["x"] = x(row["start"]) if row["start"] is not None else None
         row["x_end"] = x(row["end"]) if row["end"] is not None else None
         row["x_open"] = left if row["start"] is None else None
     ticks = [{"year": y, "x": x(y)} for y in range(first, last + 1)
              if (y - first) % max(1, (last - first) // 8) == 0]
+    axis = round(y + step, 1)
     return {"rows": rows, "ticks": ticks, "width": WIDTH, "left": left, "right": right,
-            "height": 40 + len(rows) * step + 30, "axis": 40 + len(rows) * step}
+            "height": axis + 30, "axis": axis}
 
 
 # How each kind of factor link is drawn. An arrow points from the factor that is needed to

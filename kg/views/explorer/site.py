@@ -34,7 +34,7 @@ NAV = [("index.html", "Home"), ("timeline.html", "Timeline"), ("factors.html", "
 MARKER = ".mhkg-explorer"
 SYMBOLS = {"helped": "+", "hindered": "\u2212", "mixed": "\u00b1", "not discussed": "\u00b7",
            "sources differ": "\u2260"}
-ASSETS = ("explorer.css", "site.js", "sort.js", "search.js", "vendor/minisearch.js",
+ASSETS = ("explorer.css", "site.js", "sort.js", "query.js", "search.js", "vendor/minisearch.js",
           "vendor/searchable-map.js", "vendor/stemmer.js", "vendor/LICENSES.txt")
 
 
@@ -62,7 +62,19 @@ def environment() -> Any:
                       keep_trailing_newline=True)
     env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     env.filters["markdown"] = _markdown
+    env.filters["script_json"] = script_json
     return env
+
+
+def script_json(value: Any) -> Any:
+    """Data for a page's script, in a ``<script type="application/json">`` block: no "<" in
+    it, so that no string in the data can close the block (the browser reads it as text)."""
+    import json
+
+    from markupsafe import Markup
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return Markup(text.replace("<", "\\u003c"))
 
 
 def _markdown(text: Any) -> Any:
@@ -130,7 +142,7 @@ def render_site(graph: Graph, tours: list[content.Tour] | None = None,
         view = views.entity_page(graph, slug)
         pages.render(graph.urls[slug], "entity.html.j2", view["profile"]["label"],
                      graph.profiles[slug]["type"],
-                     in_network=graph.network is not None and slug in graph.network, **view)
+                     in_network=graph.in_network(slug), **view)
     _overviews(pages)
     for result in graph.queries:
         view = views.query_page(graph, result)
@@ -221,9 +233,7 @@ def _tours(pages: Pages, tours: list[dict[str, Any]]) -> None:
             names = {slug: views.shortest_name(pages.graph.profiles[slug], limit=30)
                      for slug in step["highlight"]}
             step["drawing"] = drawings.highlight(pages.graph.network, step["highlight"], names)
-            network = pages.graph.network
-            step["ego"] = step.get("page") if network is not None and \
-                step.get("page") in network else None
+            step["ego"] = step.get("page") if pages.graph.in_network(step.get("page")) else None
             pages.render(f"tour/{tour['id']}-{step['number']}.html", "step.html.j2",
                          f"{step['title']} ({tour['title']}, step {step['number']})",
                          "tour step", tour=tour, step=step)

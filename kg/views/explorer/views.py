@@ -111,7 +111,8 @@ def entity_page(graph: Graph, slug: str) -> dict[str, Any]:
     facts = _facts(graph, profile["facts"])
     glance = strategy_glance(graph, profile, facts) if profile["type"] == "Strategy" else None
     card = (actor_card(graph, profile) if profile["type"] in ACTOR_TYPES
-            else factor_card(profile) if profile["type"] == "SuccessFactor" else None)
+            else factor_card(profile) if profile["type"] == "SuccessFactor"
+            else source_card(graph, profile) if profile["type"] == "Source" else None)
     sections: list[dict[str, Any]] = []
     summary = _take(facts, TEXT_PROPS)
     if summary:
@@ -177,7 +178,6 @@ def strategy_glance(graph: Graph, profile: dict[str, Any], facts: list[dict[str,
     for a in profile["assessments"]:
         if a["polarity"] in chips:
             chips[a["polarity"]].append({"factor": a["factor"], "label": a["factor_label"],
-                                         "notation": a["notation"],
                                          "quotes": len(a["evidence"])})
     funding = profile["funding"]
     priced = next((f for f in funding if f["amount"] is not None), None)
@@ -200,7 +200,6 @@ def strategy_glance(graph: Graph, profile: dict[str, Any], facts: list[dict[str,
                   for p, items in chips.items() if items],
         "silent": sum(1 for a in profile["assessments"] if a["polarity"] == NOT_DISCUSSED),
         "funding": {"text": _money(money) if priced else money["description"],
-                    "description": money["description"] if priced else None,
                     "count": len(funding)} if money else None,
         "outcome": {"text": outcome["description"], "status": outcome["status_label"]
                     or outcome["status"], "count": len(profile["outcomes"])}
@@ -242,8 +241,64 @@ def actor_card(graph: Graph, profile: dict[str, Any]) -> dict[str, Any] | None:
         items = sorted({i["id"]: i for i in roles.get(prop, [])}.values(),
                        key=lambda i: (i["year"] is None, i["year"] or "", i["label"]))
         if items:
-            rows.append({"title": verb, "items": items, "polarity": None})
+            rows.append({"title": verb, "items": items, "polarity": None, "text": None})
     return {"kind": "actor", "rows": rows}
+
+
+SOURCE_ROLES = {"author": "By", "publisher": "Published by", "commissionedBy": "Commissioned by",
+                "preparedFor": "Prepared for"}
+SOURCE_USES = {"evaluatedIn": "Evaluates", "reviewedIn": "Reviews"}
+METHOD_COUNTS = (("participantCount", "participant"), ("focusGroupCount", "focus group"),
+                 ("interviewCount", "interview"))
+
+
+def source_card(graph: Graph, profile: dict[str, Any]) -> dict[str, Any] | None:
+    """A source as its page opens: what it is and when, who wrote, published and asked for
+    it, the strategies it evaluates or reviews, how it was made, how much of the graph rests
+    on it, and how to cite it."""
+    facts: dict[str, list[dict[str, Any]]] = {}
+    for f in profile["facts"]:
+        facts.setdefault(f["property"], []).append(f)
+
+    def first(prop: str) -> str | None:
+        found = facts.get(prop)
+        return str(found[0]["value"]) if found else None
+
+    def text_row(title: str, text: str) -> dict[str, Any]:
+        return {"title": title, "items": [], "polarity": None, "text": text}
+
+    rows = []
+    kind = (profile.get("kind") or "source").replace("-", " ")
+    issued = first("issued")
+    rows.append(text_row("What it is", f"{kind[:1].upper()}{kind[1:]}"
+                         + (f", {issued[:4]}" if issued else ", not dated in the data")))
+    creators = [a["value"] for a in profile["attributes"] if a["property"] == "creatorName"]
+    for prop, title in SOURCE_ROLES.items():
+        items = [{"id": f["value"], "label": f["value_label"] or graph.label(f["value"]),
+                  "year": None} for f in facts.get(prop, []) if f["value"] in graph.urls]
+        if items:
+            rows.append({"title": title, "items": items, "polarity": None, "text": None})
+        elif prop == "author" and creators:
+            rows.append(text_row(title, "; ".join(creators)))
+    for prop, title in SOURCE_USES.items():
+        items = sorted({m["subject"]: {"id": m["subject"], "label": m["subject_label"],
+                                       "year": year_of(graph, m["subject"])}
+                        for m in profile["mentioned_by"] if m["property"] == prop}.values(),
+                       key=lambda i: (i["year"] is None, i["year"] or "", i["label"]))
+        if items:
+            rows.append({"title": title, "items": items, "polarity": None, "text": None})
+    method = [f"{int(first(p) or 0)} {noun}{'s' if int(first(p) or 0) != 1 else ''}"
+              for p, noun in METHOD_COUNTS if first(p)]
+    if method:
+        rows.append(text_row("Drawn from", ", ".join(method)))
+    total = (profile.get("supports") or {}).get("total") or 0
+    rows.append(text_row("In the graph", f"{total} claim{'s' if total != 1 else ''} "
+                                         "rest on its quotes" if total else
+                         "No claim rests on its quotes; other sources cite it"))
+    citation = first("bibliographicCitation")
+    if citation:
+        rows.append(text_row("Cite as", citation))
+    return {"kind": "source", "rows": rows}
 
 
 def factor_card(profile: dict[str, Any]) -> dict[str, Any] | None:
@@ -255,7 +310,7 @@ def factor_card(profile: dict[str, Any]) -> dict[str, Any] | None:
                  for a in profile["assessments"] if a["polarity"] == polarity]
         if items:
             rows.append({"title": POLARITY_TITLES[polarity].split(":")[0] + " strategies",
-                         "items": items, "polarity": polarity})
+                         "items": items, "polarity": polarity, "text": None})
     links: dict[str, list[dict[str, Any]]] = {}
     for link in profile.get("factor_links") or []:
         verb = link["link"].replace("-", " ")
@@ -268,7 +323,7 @@ def factor_card(profile: dict[str, Any]) -> dict[str, Any] | None:
             links.setdefault(verb, []).append({"id": other, "label": label, "year": None})
     for verb, items in links.items():
         rows.append({"title": verb[:1].upper() + verb[1:], "items": items,
-                     "polarity": None})
+                     "polarity": None, "text": None})
     return {"kind": "factor", "rows": rows} if rows else None
 
 
@@ -565,43 +620,114 @@ def succession(bodies: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
-    """A canned query's table: ids become links, quotes carry their locator and source."""
+    """A canned query's table: ids become links, quotes carry their locator and source.
+
+    With :attr:`QueryResult.answers`, the page also holds a form with every parameter's
+    values and the rows of every setting (see :func:`query_form`); its table then has every
+    column, those no row of the shown answer fills hidden."""
     query = result.query
+    columns = shown_columns(query)
+    every = result.answers
+    if every is not None and not result.problem:
+        from kg.ask.answers import setting_key
+
+        base = every.settings.get(setting_key(query, dict(result.parameters)), [])
+        raw = [every.rows[i] for i in base]
+        rows = [{"index": i, "cells": row_cells(graph, query, every.rows[i], columns)}
+                for i in base]
+        others = [{"index": i, "cells": row_cells(graph, query, row, columns)}
+                  for i, row in enumerate(every.rows) if i not in set(base)]
+    else:
+        raw, base = result.rows, []
+        rows = [{"index": None, "cells": row_cells(graph, query, row, columns)}
+                for row in result.rows]
+        others = []
+    empty = {c for c in columns if raw and all(row.get(c) in (None, "") for row in raw)}
+    if every is None:  # without a form, empty columns are left out, not hidden
+        columns = [c for c in columns if c not in empty]
+        for row in rows:
+            row["cells"] = [cell for cell in row["cells"] if cell["column"] not in empty]
+    command = " ".join(["mhkg query", query.name,
+                        *(f"--{k} {v}" for k, v in result.parameters.items())])
+    return {"query": query, "command": command, "parameters": result.parameters,
+            "columns": [{"name": c, "title": heading(query, c), "hidden": c in empty}
+                        for c in columns],
+            "rows": rows, "others": others, "problem": result.problem,
+            "empty": [heading(query, c) for c in columns if c in empty],
+            "form": query_form(graph, result) if every is not None else None,
+            "withheld": result.withheld}
+
+
+def heading(query: Any, column: str) -> str:
+    return query.headers.get(column, column).replace("_", " ")
+
+
+def shown_columns(query: Any) -> list[str]:
+    """The columns a query's page shows: a quote's locator and source go with the quote."""
     columns = list(query.columns)
     into = query.collect["into"] if query.collect else None
     if into:  # the collected quotes are shown in full; the first one is not repeated
-        columns = [c for c in columns if c not in (*QUOTE_COLUMNS, "quote", "voice")]
-    elif "quote" in columns:
-        columns = [c for c in columns if c not in QUOTE_COLUMNS]
-    empty = [c for c in columns if result.rows
-             and all(row.get(c) in (None, "") for row in result.rows)]
-    columns = [c for c in columns if c not in empty]
-    rows = []
-    for row in result.rows:
-        cells = []
-        for column in columns:
-            value = row.get(column)
-            cell: dict[str, Any] = {"quote": None, "quotes": None, "parts": [], "badge": None,
-                                    "mark": None}
-            if column == into and value:
-                cell["quotes"] = evidence(graph, value)
-            elif column == "quote" and value:
-                found = lookup_quote(graph, value, row.get("locator"), row.get("source")) or {}
-                cell["quote"] = evidence(graph, [{**found, "quote": value}])[0]
-            elif column in BADGE_COLUMNS and value:
-                cell["badge"] = {"kind": column, "value": value}
-            else:
-                cell["parts"] = _cell_parts(graph, value)
-                cell["mark"] = MARK_CELLS.get(str(value).strip()) if value else None
-            cells.append(cell)
-        rows.append(cells)
-    command = " ".join(["mhkg query", query.name,
-                        *(f"--{k} {v}" for k, v in result.parameters.items())])
-    return {"query": query, "columns": [query.headers.get(c, c).replace("_", " ")
-                                        for c in columns],
-            "rows": rows, "command": command, "parameters": result.parameters,
-            "problem": result.problem, "empty": [query.headers.get(c, c).replace("_", " ")
-                                                for c in empty]}
+        return [c for c in columns if c not in (*QUOTE_COLUMNS, "quote", "voice")]
+    if "quote" in columns:
+        return [c for c in columns if c not in QUOTE_COLUMNS]
+    return columns
+
+
+def row_cells(graph: Graph, query: Any, row: dict[str, Any], columns: list[str]
+              ) -> list[dict[str, Any]]:
+    into = query.collect["into"] if query.collect else None
+    cells = []
+    for column in columns:
+        value = row.get(column)
+        cell: dict[str, Any] = {"column": column, "quote": None, "quotes": None, "parts": [],
+                                "badge": None, "mark": None}
+        if column == into and value:
+            cell["quotes"] = evidence(graph, value)
+        elif column == "quote" and value:
+            found = lookup_quote(graph, value, row.get("locator"), row.get("source")) or {}
+            cell["quote"] = evidence(graph, [{**found, "quote": value}])[0]
+        elif column in BADGE_COLUMNS and value:
+            cell["badge"] = {"kind": column, "value": value}
+        else:
+            cell["parts"] = _cell_parts(graph, value)
+            cell["mark"] = MARK_CELLS.get(str(value).strip()) if value else None
+        cells.append(cell)
+    return cells
+
+
+def query_form(graph: Graph, result: QueryResult) -> dict[str, Any]:
+    """The form of a query's page: each parameter with its values (labelled, grouped by
+    kind, those with an answer first), and the data its script runs on."""
+    query, every = result.query, result.answers
+    fields = []
+    for name, param in query.parameters.items():
+        counts = every.counts.get(name, {})
+        chosen = result.parameters.get(name) or param.default or ""
+        options = []
+        for value in every.domains[name]:
+            profile = graph.profiles.get(value)
+            label = profile["label"] if profile and param.kind != "choice" else value
+            group = (profile["type_label"] or profile["type"]) if profile else ""
+            options.append({"value": value, "label": label, "count": counts.get(value, 0),
+                            "group": group if param.kind != "choice" else "",
+                            "selected": value == chosen})
+        answered = [o for o in options if o["count"]]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for option in sorted(answered, key=lambda o: (o["group"], o["label"].casefold())):
+            groups.setdefault(option["group"], []).append(option)
+        silent = sorted((o for o in options if not o["count"]),
+                        key=lambda o: o["label"].casefold())
+        unset = None
+        if param.default is None and not param.required:
+            unset = "any: leave it unset"
+        fields.append({"name": name, "description": param.description, "unset": unset,
+                       "groups": [{"label": g, "options": o} for g, o in groups.items()],
+                       "silent": silent, "size": len(options)})
+    data = {"query": query.name, "title": query.title, "columns": list(query.columns),
+            "shown": shown_columns(query), "parameters": list(query.parameters),
+            "defaults": {n: p.default for n, p in query.parameters.items()},
+            "settings": every.settings, "rows": every.rows, "complete": every.complete}
+    return {"fields": fields, "data": data}
 
 
 def _cell_parts(graph: Graph, value: Any) -> list[dict[str, Any]]:
