@@ -342,12 +342,15 @@ def resolve(store: Any, slug: str) -> str:
                       f"use `mhkg search {wanted or 'WORDS'}` to find an id by name")
 
 
-def describe(store: Any, slug: str, limit: int | None = DEFAULT_LIMIT) -> dict[str, Any]:
+def describe(store: Any, slug: str, limit: int | None = DEFAULT_LIMIT,
+             source_names: dict[str, str] | None = None) -> dict[str, Any]:
     """A profile of any entity (see the module docstring for its shape).
 
     ``limit`` caps the lists that grow with the corpus (None: no cap); ``totals`` says how
-    many there are (counted up to COUNT_CAP). Raises LookupError for an unknown slug, with a
-    did-you-mean and a hint to use ``mhkg search``.
+    many there are (counted up to COUNT_CAP). ``source_names`` (:func:`kg.ask.cite.
+    source_names`) may be given by a caller that describes many entities, so that it is read
+    once, not once per entity. Raises LookupError for an unknown slug, with a did-you-mean
+    and a hint to use ``mhkg search``.
     """
     import pyoxigraph as ox
 
@@ -371,9 +374,11 @@ def describe(store: Any, slug: str, limit: int | None = DEFAULT_LIMIT) -> dict[s
                          "findings": findings,
                          "supports": {"total": supports["total"], "exact": supports["exact"]}}
     profile["limit"] = limit
-    from kg.ask.cite import source_names
+    if source_names is None:
+        from kg.ask.cite import source_names as read_names
 
-    _name_sources(profile, source_names(store))
+        source_names = read_names(store)
+    _name_sources(profile, source_names)
     return profile
 
 

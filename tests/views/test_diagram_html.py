@@ -144,3 +144,12 @@ def test_drawing_leaves_the_callers_graph_as_it_was(graph: Any, tmp_path: Path) 
     diagram(graph, tmp_path / "f.html", focus="first", size_by="degree")
     diagram(graph, tmp_path / "w.svg", size_by="betweenness")
     assert (dict(graph.graph), {n: dict(d) for n, d in graph.nodes(data=True)}) == before
+
+
+def test_a_nodes_card_says_its_kind_and_verdict_in_words_not_codes() -> None:
+    title = html.node_title({"id": "nsf-mh", "label": "NSF-MH", "type": "Strategy",
+                             "kind": "national-service-framework",
+                             "verdict": "successful-in-part"})
+    lines = title.splitlines()
+    assert lines[1] == "Strategy \u00b7 national service framework"
+    assert "verdict: successful in part" in lines and "id: nsf-mh" in lines

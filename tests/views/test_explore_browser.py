@@ -249,6 +249,8 @@ def test_an_entity_pages_network_link_opens_its_ego_view(real: Path, site: Any) 
     }""")
     assert set(shown) == {"louis-appleby", *neighbours} and "nsf-mh" in neighbours
     assert page.text_content("#card h2") == "Louis Appleby"  # the focus is selected
+    assert page.text_content("h1#title") == "Around Louis Appleby"  # not "the whole graph"
+    assert page.title().startswith("Around Louis Appleby — ")
     assert page.evaluate("mhkg.network.getPosition('louis-appleby')") == {"x": 0, "y": 0}
     # one click on a neighbour: its card and its neighbours highlighted; a button opens more
     x, y = page.evaluate("""(id) => {
@@ -365,39 +367,43 @@ def axe_script() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path", ["index.html", "strategy/nsf-mh.html",
-                                  "factor/implementation-support.html",
-                                  "person/louis-appleby.html", "query/lacking.html",
-                                  "tour/nimhe-to-no-one-2.html", "timeline.html",
-                                  "search.html?q=Appleby", "source/cmh-2016.html",
-                                  "network.html", "factors.html", "all.html",
-                                  "organisation/nimhe.html", "tours.html"])
 @pytest.mark.parametrize("width", [1400, 390])
-def test_no_serious_accessibility_violation(real: Path, site: Any, axe_script: str,
-                                            path: str, width: int) -> None:
+def test_no_serious_accessibility_violation_on_any_page_type(real: Path, site: Any,
+                                                             axe_script: str,
+                                                             width: int) -> None:
+    """axe-core over a page of every type (PAGE_TYPES), each problem named with its page."""
     phone = width < 500
     # bypass_csp to inject axe; the pages' own CSP is tested above
     s = site(real, bypass_csp=True, width=width, is_mobile=phone, has_touch=phone)
-    page = s.open(path)
-    if path == "network.html":
-        page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
-    page.add_script_tag(content=axe_script)
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — "
-               + "; ".join(n["target"][0] for n in v["nodes"][:3])
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = []
+    for path in _page_types(real):
+        page = s.open(path)
+        if path.startswith("network.html"):
+            page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
+        page.add_script_tag(content=axe_script)
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        serious += [f"{path}: {v['id']} ({v['impact']}): {v['help']} — "
+                    + "; ".join(n["target"][0] for n in v["nodes"][:3])
+                    for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        screenshot(page, f"axe-{width}-" + re.sub(r"\W+", "-",
+                                                 path.split("?")[0].removesuffix(".html")))
     assert serious == [], "\n".join(serious)
-    screenshot(page, f"axe-{width}-" + re.sub(r"\W+", "-",
-                                             path.split("?")[0].removesuffix(".html")))
 
 
 # ---- first screens and phones ---------------------------------------------------------------
+# A page of every type the site has: each kind of entity, every site-wide page, a query with
+# a form and one of the largest, a tour's start and a step, search with results, the network
+# whole and around one entity.
 PAGE_TYPES = ["index.html", "strategy/nsf-mh.html", "factor/money.html",
-              "person/louis-appleby.html", "organisation/nimhe.html", "source/cmh-2016.html",
-              "recommendation/{first}", "finding/{first}", "timeline.html", "factors.html",
-              "all.html", "queries.html",
-              "query/lacking.html", "tours.html", "tour/twelve-factors.html",
-              "tour/nsf-mh-and-nhwmh-5.html", "search.html?q=Appleby", "network.html"]
+              "person/louis-appleby.html", "organisation/nimhe.html", "role/{first}",
+              "source/cmh-2016.html", "source/appleby-2004.html", "recommendation/{first}",
+              "finding/{first}", "comparator/{first}", "framework/{first}",
+              "framework-element/{first}", "idea/{first}", "question/{first}",
+              "network.html#focus=nsf-mh", "timeline.html", "factors.html", "all.html",
+              "queries.html",
+              "query/lacking.html", "query/evidence.html", "tours.html",
+              "tour/twelve-factors.html", "tour/nsf-mh-and-nhwmh-5.html",
+              "search.html?q=Appleby", "network.html"]
 
 
 def _page_types(real: Path) -> list[str]:
@@ -447,7 +453,7 @@ def test_no_page_type_scrolls_sideways(real: Path, site: Any, width: int) -> Non
     s = site(real, width=width, is_mobile=phone, has_touch=phone)
     for path in _page_types(real):
         page = s.open(path)
-        if path == "network.html":
+        if path.startswith("network.html"):
             page.wait_for_selector("body[data-ready=true]", state="attached", timeout=60_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         if phone:

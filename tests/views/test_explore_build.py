@@ -501,7 +501,39 @@ def test_the_reviews_claims_are_grouped_by_section_with_counts(real: tuple[Path,
         r'<details class="claims-section">\s*<summary><span class="section-title">[^<]*</span> '
         r'<span class="count">(\d+) claims?</span>', page)]
     assert len(counts) >= 10 and sum(counts) == total > 300
-    assert page.index("1. Money") < page.index("2. Focus") < page.index("10. Innovation")
+    # The sections come in the review's own order (its text's), not by number or name.
+    titles = re.findall(r'<details class="claims-section">\s*<summary>'
+                        r'<span class="section-title">([^<]*)</span>', page)
+    in_text = ["Executive summary", "Recommendations for the Taskforce",
+               "Introduction and Methodology",
+               "National Service Framework for Adult Mental Health Services",
+               "1. Money", "2. Focus", "10. Innovation, evaluation and adaptation", "12. Time",
+               "Discussion", "References", "Acknowledgements"]
+    assert [t for t in titles if t in in_text] == in_text
+    headings = page[page.index("<dt>Section headings</dt>"):]  # the header lists them so too
+    headings = re.sub(r"<[^>]+>", "", headings[:headings.index("</dd>")])
+    assert [t for t in headings.replace("Section headings", "").strip().split("; ")
+            if t in in_text] == in_text
+
+
+def test_without_the_source_text_sections_go_by_number_then_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.graph.store import open_store
+    from kg.views.explorer.collect import collect
+    from kg.views.explorer.views import entity_page
+
+    store = open_store()
+    monkeypatch.setenv("MHKG_SOURCES", str(tmp_path))  # a folder without the review's text
+    monkeypatch.setattr("kg.core.paths.CHECKOUT_DIR", tmp_path)
+    graph = collect(store, network=False)
+    assert graph.sections == {}
+    (supports,) = [s for s in entity_page(graph, "cmh-2016")["sections"]
+                   if s["id"] == "supports"]
+    titles = [group["title"] for group in supports["sections"]]
+    numbered = [t for t in titles if t[0].isdigit()]
+    assert numbered[:3] == ["1. Money", "2. Focus", "3. Targets"]
+    assert titles.index("12. Time") < titles.index("Acknowledgements") < titles.index(
+        "Executive summary")
 
 
 def test_actors_and_factors_open_on_their_cards(real: tuple[Path, Any]) -> None:
@@ -604,10 +636,40 @@ def test_a_query_with_too_many_answers_for_a_page_keeps_its_default_only(
     from kg.views.explorer import collect as collecting
     from kg.views.explorer.site import render_site
 
-    monkeypatch.setattr(collecting, "ANSWER_ROWS", 100)  # evidence has 791, lacking 22
-    rendered = render_site(collecting.collect(open_store(), network=False), tours=[])
+    cap = 150_000  # evidence's answers are 0.34 MB of JSON, lacking's a few kB
+    monkeypatch.setattr(collecting, "ANSWER_BYTES", cap)
+    graph = collecting.collect(open_store(), network=False)
+    rendered = render_site(graph, tours=[])
     evidence = rendered.files["query/evidence.html"]
     assert 'id="query-form"' not in evidence and 'id="query-data"' not in evidence
     assert "the answers for every value, 791 rows, are too many to put in this page" in evidence
     assert "<tbody>" in evidence and "--id crisis-care-concordat" in evidence
     assert 'id="query-form"' in rendered.files["query/lacking.html"]
+    # The cap is on bytes, so it bounds the page: each page with a form holds at most the
+    # cap's JSON, and its rows drawn once (about twice as much again).
+    formed = [r for r in graph.queries if r.answers is not None]
+    assert formed and len(formed) < len(graph.queries)
+    for result in formed:
+        assert collecting.answer_bytes(result.answers.rows) <= cap
+        page = rendered.files[f"query/{result.query.name}.html"]
+        assert len(page.encode("utf-8")) <= 4 * cap, result.query.name
+
+
+def test_a_long_question_opens_on_its_first_sentence_the_rest_folded(
+        real: tuple[Path, Any]) -> None:
+    from kg.views.explorer.views import split_lead
+
+    assert split_lead("Short. Enough.") == ("Short. Enough.", "")
+    text = ("One (a. B) thing, with `x`. " * 12).strip() + " Then `mhkg query y` more."
+    lead, more = split_lead(text)
+    assert lead == "One (a. B) thing, with `x`." and more.endswith("Then `mhkg query y` more.")
+    site, _ = real
+    page = (site / "query" / "lacking.html").read_text(encoding="utf-8")
+    lead_html = re.search(r'<p class="lead">(.*?)</p>', page, re.S).group(1)
+    folded = re.search(r'<details class="more-about"><summary>More about this answer</summary>'
+                       r'<p>(.*?)</p></details>', page, re.S).group(1)
+    assert lead_html.endswith("most hindering quotes).") and "not discussed" in folded
+    assert page.index("more-about") < page.index('id="query-form"')  # the form comes next
+    cards = (site / "queries.html").read_text(encoding="utf-8")
+    assert "most hindering quotes)." in cards and "is not &quot;lacking&quot;" not in cards
+    assert "is not &quot;lacking&quot;" in folded

@@ -83,15 +83,20 @@ def node_title(data: dict[str, Any]) -> str:
     """The plain-text tooltip of a node."""
     style = node_style(data.get("type", ""))
     lines = [data.get("label", data.get("id", "")),
-             style.name + (f" \u00b7 {data['kind']}" if data.get("kind") else "")]
+             style.name + (f" \u00b7 {_words(data['kind'])}" if data.get("kind") else "")]
     if data.get("aliases"):
         lines.append("also: " + data["aliases"])
     for key, name in (("published", "published"), ("established", "established"),
                       ("started", "started"), ("ended", "ended"), ("verdict", "verdict")):
         if data.get(key):
-            lines.append(f"{name}: {data[key]}")
+            lines.append(f"{name}: {_words(data[key]) if key == 'verdict' else data[key]}")
     lines.append(f"id: {data.get('id', '')}")
     return "\n".join(str(line) for line in lines)
+
+
+def _words(code: Any) -> str:
+    """A code as words: "successful-in-part" -> "successful in part"."""
+    return str(code).replace("-", " ")
 
 
 def _evidence_line(quote: str, locator: str, source: str) -> str:

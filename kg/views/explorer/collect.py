@@ -48,6 +48,8 @@ Q_QUOTES_ABOUT = """SELECT DISTINCT ?slug ?quote ?locator ?source ?source_label 
   ?node mhkg:hasEvidence ?ev . ?ev mhkg:quote ?quote ; mhkg:locator ?locator ;
                                   dct:source ?src .
   ?src mhkg:slug ?source ; rdfs:label ?source_label . }"""
+Q_SECTIONS = """SELECT ?slug ?file ?section WHERE {
+  ?s a mhkg:Source ; mhkg:slug ?slug ; mhkg:textFile ?file ; mhkg:section ?section }"""
 Q_CLASS_COUNTS = """SELECT ?type (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?type .
   FILTER(STRSTARTS(STR(?type), STR(mhkg:))) } GROUP BY ?type"""
 Q_POLARITY_COUNTS = """SELECT ?polarity (COUNT(?a) AS ?n) WHERE {
@@ -83,6 +85,8 @@ class Graph:
     search: tuple[list[Any], list[dict[str, str]]] = field(default_factory=lambda: ([], []))
     source_names: dict[str, str] = field(default_factory=dict)
     synonyms: list[list[str]] | None = None  # None: the package's
+    # source slug -> its section headings in the order its text has them (when it is here)
+    sections: dict[str, list[str]] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[dict[str, Any]]:
         return [self.profiles[s] for s in self.order if self.profiles[s]["type"] in types]
@@ -118,17 +122,20 @@ def collect(store: Any, network: bool = True) -> Graph:
         if type_name in schema.TYPE_PATHS:
             found[row["slug"].value] = (type_name, row["label"].value)
     order = sorted(found, key=lambda s: (_type_rank(found[s][0]), _sort_key(found[s][1]), s))
-    profiles = {slug: describe(store, slug, limit=None) for slug in order}
+    from kg.ask.cite import source_names
+
+    names = source_names(store)  # read once: describe() would read it for every entity
+    profiles = {slug: describe(store, slug, limit=None, source_names=names) for slug in order}
     graph = Graph(profiles=profiles, order=order,
                   urls={slug: page_path(found[slug][0], slug) for slug in order},
                   evidence=_evidence_index(store), quotes_about=_quotes_about(store),
                   counts=_class_counts(store), polarities=_polarity_counts(store))
     graph.queries = [_run_query(query, store) for query in all_queries()]
-    from kg.ask.cite import source_names
+    graph.sections = _section_orders(store)
     from kg.ask.search_index import documents
 
     graph.search = documents(store)
-    graph.source_names = source_names(store)
+    graph.source_names = names
     if network:
         from kg.graph.network import project
 
@@ -169,6 +176,30 @@ def _quotes_about(store: Any) -> dict[str, list[dict[str, Any]]]:
     return about
 
 
+def _section_orders(store: Any) -> dict[str, list[str]]:
+    """Each source's section headings in its text's order. The graph holds a source's
+    headings as a set (``mhkg:section``); their order is the text's, read here from the
+    source texts the quotes were checked against. A source whose text is not on this machine
+    is left out (its page orders its sections by number, then name)."""
+    from kg.core.paths import sources_dir
+    from kg.data.sources import SourceText
+
+    found: dict[str, tuple[str, list[str]]] = {}
+    for row in _select(store, Q_SECTIONS):
+        found.setdefault(row["slug"].value, (row["file"].value, []))[1].append(
+            row["section"].value)
+    folder = sources_dir()
+    orders: dict[str, list[str]] = {}
+    for slug, (name, headings) in found.items():
+        path = folder / name if folder else None
+        if path is None or not path.is_file():
+            continue
+        spans = SourceText.read(path, headings).spans
+        orders[slug] = sorted((h for h in headings if h in spans),
+                              key=lambda h: (spans[h][0][0], h))
+    return orders
+
+
 def _class_counts(store: Any) -> dict[str, int]:
     return {row["type"].value[len(ONTOLOGY_NS):]: int(row["n"].value)
             for row in _select(store, Q_CLASS_COUNTS)}
@@ -193,9 +224,19 @@ def example_parameters(query: CannedQuery) -> dict[str, str]:
     return values
 
 
-# The most rows a query page carries for its form (every value's answer, each row drawn):
-# the shipped data's largest, `evidence`, has 791 and makes a 1 MB page.
-ANSWER_ROWS = 2500
+# The most a query page carries for its form, in bytes of every value's answer as JSON: the
+# page holds that JSON and each row drawn once, about three times as much. The shipped data's
+# largest, `evidence` (791 rows, 0.34 MB of JSON), makes a 1 MB page; at the cap a page is
+# about 2 MB. The cap is in bytes, not rows, because a row's size grows with the data too (a
+# `factor-links` row carries every quote of its link).
+ANSWER_BYTES = 700_000
+
+
+def answer_bytes(rows: list[dict[str, Any]]) -> int:
+    """The size of ``rows`` as the page's JSON holds them (UTF-8)."""
+    import json
+
+    return len(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
 def _run_query(query: CannedQuery, store: Any) -> QueryResult:
@@ -209,7 +250,7 @@ def _run_query(query: CannedQuery, store: Any) -> QueryResult:
     except ValueError:  # a parameter the query does not project: its default only
         every = None
     withheld = 0
-    if every is not None and len(every.rows) > ANSWER_ROWS:  # a page of megabytes: no form
+    if every is not None and answer_bytes(every.rows) > ANSWER_BYTES:  # megabytes: no form
         every, withheld = None, len(every.rows)
     given: dict[str, str] = {}
     example = example_parameters(query)

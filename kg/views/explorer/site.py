@@ -63,6 +63,7 @@ def environment() -> Any:
     env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     env.filters["markdown"] = _markdown
     env.filters["script_json"] = script_json
+    env.filters["lead"] = lambda text: views.split_lead(str(text))[0]
     return env
 
 
@@ -110,7 +111,7 @@ class Pages:
             title=title, root=root, here=path, csp=CSP, url=url, label=self.graph.label,
             nav=[{"href": href, "text": text} for href, text in NAV], symbols=SYMBOLS,
             verdict_text=VERDICT_TEXT, type_name=self.type_name, short_label=self.short_label,
-            voice_words=VOICE_WORDS, disputable=DISPUTABLE, **context)
+            cite_name=self.cite_name, voice_words=VOICE_WORDS, disputable=DISPUTABLE, **context)
         self.out.files[path] = page
         self.out.kinds[kind] = self.out.kinds.get(kind, 0) + 1
 
@@ -118,6 +119,10 @@ class Pages:
         """A source's shortest name, for the caption under each quote ("the 2016 review")."""
         profile = self.graph.profiles.get(slug)
         return views.shortest_name(profile, limit=30) if profile else slug
+
+    def cite_name(self, slug: str) -> str:
+        """A cited source as a reference names it ("Gullers Group (2014)"), not its title."""
+        return self.graph.source_names.get(slug) or self.short_label(slug)
 
     def type_name(self, slug: str) -> str:
         profile = self.graph.profiles.get(slug)

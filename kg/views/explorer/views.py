@@ -335,14 +335,21 @@ def _money(item: dict[str, Any]) -> str:
     return details
 
 
+# Attribute names as a page reads them ("notation" is SKOS's word for a number in a scheme).
+ATTRIBUTE_LABELS = {"section": "section headings", "notation": "number"}
+
+
 def _attributes(graph: Graph, profile: dict[str, Any]) -> list[dict[str, Any]]:
     groups: dict[str, list[dict[str, Any]]] = {}
     for a in profile["attributes"]:
-        label = "section headings" if a["property"] == "section" else a["label"]
+        label = ATTRIBUTE_LABELS.get(a["property"], a["label"])
         link = a["value"] if isinstance(a["value"], str) and a["value"] in graph.urls else None
         groups.setdefault(label, []).append(
             {"text": (a["value_label"] or graph.label(link)) if link
              else value_text(a["value"], a["value_label"]), "link": link})
+    in_text = {title: i for i, title in enumerate(graph.sections.get(profile["id"], []))}
+    if in_text and "section headings" in groups:  # in the text's order, as its pages list them
+        groups["section headings"].sort(key=lambda item: _section_key(item["text"], in_text))
     return [{"label": label, "items": items} for label, items in groups.items()]
 
 
@@ -460,7 +467,8 @@ def _supports(graph: Graph, profile: dict[str, Any]) -> dict[str, Any]:
             where = next((q["locator"] for q in line["evidence"] if q["locator"]), None)
             by_section.setdefault(where or "", {}).setdefault(line["subject"] or "", []
                                                              ).append(line)
-        for where in sorted(by_section, key=_section_key):
+        in_text = {title: i for i, title in enumerate(graph.sections.get(me, []))}
+        for where in sorted(by_section, key=lambda title: _section_key(title, in_text)):
             subjects = by_section[where]
             sections.append({"title": where or "Section not recorded",
                              "count": sum(len(items) for items in subjects.values()),
@@ -474,13 +482,15 @@ def _supports(graph: Graph, profile: dict[str, Any]) -> dict[str, Any]:
 LONG_LIST = 50  # above this many items a list is grouped and folded
 
 
-def _section_key(title: str) -> tuple[Any, ...]:
-    """Numbered sections in their numbers' order ("2. Focus" before "10. ..."), then the rest
-    by name, unrecorded last."""
+def _section_key(title: str, in_text: dict[str, int]) -> tuple[Any, ...]:
+    """Sections in the order of the source's text (``in_text``: heading -> place); those it
+    does not place, numbered ones in their numbers' order ("2. Focus" before "10. ..."),
+    then the rest by name; unrecorded last."""
     import re
 
     number = re.match(r"\s*(\d+)", title)
-    return (not title, number is None, int(number.group(1)) if number else 0, title.casefold())
+    return (not title, title not in in_text, in_text.get(title, 0), number is None,
+            int(number.group(1)) if number else 0, title.casefold())
 
 
 def _support_text(graph: Graph, item: dict[str, Any]) -> str:
@@ -649,13 +659,33 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
             row["cells"] = [cell for cell in row["cells"] if cell["column"] not in empty]
     command = " ".join(["mhkg query", query.name,
                         *(f"--{k} {v}" for k, v in result.parameters.items())])
+    lead, more = split_lead(query.description)
     return {"query": query, "command": command, "parameters": result.parameters,
+            "lead": lead, "more": more,
             "columns": [{"name": c, "title": heading(query, c), "hidden": c in empty}
                         for c in columns],
             "rows": rows, "others": others, "problem": result.problem,
             "empty": [heading(query, c) for c in columns if c in empty],
             "form": query_form(graph, result) if every is not None else None,
             "withheld": result.withheld}
+
+
+def split_lead(text: str, limit: int = 280) -> tuple[str, str]:
+    """A long description as its first sentence and the rest (the page folds the rest, so
+    that the form is near the top on a phone); a short one whole. A sentence ends at ". "
+    before a capital, a quote or code, outside brackets."""
+    if len(text) <= limit:
+        return text, ""
+    depth = 0
+    for i, char in enumerate(text[:-2]):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif (char == "." and depth == 0 and text[i + 1] == " "
+              and (text[i + 2].isupper() or text[i + 2] in "`\"")):
+            return text[:i + 1], text[i + 2:]
+    return text, ""
 
 
 def heading(query: Any, column: str) -> str:

@@ -380,9 +380,16 @@
     counts.parentNode.insertBefore(note, counts.nextSibling);
     var overview = document.getElementById("overview-note");
     if (overview) { overview.hidden = true; }
-    note.textContent = "Around " + n.label + ": it and its " + near.length + " neighbour"
-      + (near.length === 1 ? "" : "s") + ". Double-click a node, or use its card, to bring in"
-      + " its neighbours. ";
+    // the heading says what is drawn: this entity and its neighbours, not the whole graph
+    var heading = document.getElementById("title");
+    if (heading) {
+      if (!view.wholeTitle) { view.wholeTitle = heading.textContent; }
+      heading.textContent = "Around " + n.label;
+      document.title = heading.textContent + " — " + view.wholeTitle;
+    }
+    note.textContent = "Drawn: " + n.label + " and the " + near.length + " entit"
+      + (near.length === 1 ? "y" : "ies") + " linked to it. Double-click a node, or use its"
+      + " card, to bring in its neighbours. ";
     var whole = document.createElement("a");
     whole.href = location.pathname.split("/").pop() || "#";
     whole.textContent = "The whole graph";
