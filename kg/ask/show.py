@@ -78,15 +78,20 @@ FACT_ORDER = ["description", "definition", "statement", "bibliographicCitation",
 # off each row they go in a LATERAL block (SEP-0006), evaluated once per row with its
 # bindings. Slugs are read from IRIs (…/id/<type-path>/<slug>).
 
+# A node's evidence, with its optional parts, in a group of its own. Written flat into a long
+# pattern, the same triples made pyoxigraph (0.5) plan the whole query badly once it had
+# enough parts: 21 ms a profile at 20 times the shipped data, against 1 ms grouped (each
+# OPTIONAL here uses only ?ev and variables no other part of a query has, so the answers
+# are the same). The stance's notation is an OPTIONAL inside the stance's for the same
+# reason; only ?stance is projected.
 EVIDENCE = """
-  ?node mhkg:hasEvidence ?ev .
-  ?ev mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src ; mhkg:voice ?vo .
-  ?vo skos:notation ?voice .
-  ?src rdfs:label ?source_label ."""
-CITES = """
-  OPTIONAL { ?ev mhkg:cites ?cited }
-  OPTIONAL { ?ev mhkg:stance ?st . ?st skos:notation ?stance }
-  OPTIONAL { ?ev mhkg:scope ?scope }"""
+  { ?node mhkg:hasEvidence ?ev .
+    ?ev mhkg:quote ?quote ; mhkg:locator ?locator ; dct:source ?src ; mhkg:voice ?vo .
+    ?vo skos:notation ?voice .
+    ?src rdfs:label ?source_label .
+    OPTIONAL { ?ev mhkg:cites ?cited }
+    OPTIONAL { ?ev mhkg:stance ?st OPTIONAL { ?st skos:notation ?stance } }
+    OPTIONAL { ?ev mhkg:scope ?scope } }"""
 EVIDENCE_VARS = "?ev ?quote ?locator ?src ?source_label ?cited ?voice ?stance ?scope"
 OBJECT = """
   OPTIONAL { ?p rdfs:label ?plabel }
@@ -94,7 +99,7 @@ OBJECT = """
   OPTIONAL { ?o skos:notation ?onotation }"""
 CLAIM_OPTIONS = """
   OPTIONAL { ?node mhkg:basis ?basis }
-  OPTIONAL { ?node mhkg:note ?note }""" + OBJECT + CITES
+  OPTIONAL { ?node mhkg:note ?note }""" + OBJECT
 FACT_VARS = f"?node ?p ?o ?plabel ?olabel ?onotation ?basis ?note {EVIDENCE_VARS}"
 
 Q_RESOLVE = "SELECT ?slug ?e WHERE { ?e mhkg:slug ?slug } LIMIT 1"
@@ -126,7 +131,7 @@ ASSESSMENT_BODY = """
   ?f rdfs:label ?factor_label .
   ?pol skos:notation ?polarity ; rdfs:label ?polarity_label .""" + EVIDENCE + """
   OPTIONAL { ?f skos:notation ?notation }
-  OPTIONAL { ?node mhkg:note ?note }""" + CITES
+  OPTIONAL { ?node mhkg:note ?note }"""
 # The strategy's own assessments (?s is ?e) and a factor's (?f is ?e, capped). No BIND: it
 # would end the basic graph pattern and have the rest evaluated on its own.
 Q_ASSESSED = (f"SELECT ?e {ASSESSMENT_VARS.replace('?s ', '')} WHERE {{"
@@ -146,25 +151,25 @@ Q_FUNDING = f"""SELECT ?e ?node ?description ?amount ?currency ?period ?start ?e
   OPTIONAL { ?node mhkg:ended ?end }
   OPTIONAL { ?node mhkg:additional ?additional }
   OPTIONAL { ?node mhkg:funder ?funder OPTIONAL { ?funder rdfs:label ?funder_label } }
-  OPTIONAL { ?node mhkg:note ?note }""" + CITES + "}"
+  OPTIONAL { ?node mhkg:note ?note }""" + "}"
 Q_OUTCOMES = f"""SELECT ?e ?node ?description ?status ?status_label ?note {EVIDENCE_VARS}
   WHERE {{
   ?e mhkg:hasOutcome ?node . ?node dct:description ?description .""" + EVIDENCE + """
-  OPTIONAL { ?node mhkg:outcomeStatus ?st
-             OPTIONAL { ?st skos:notation ?status } OPTIONAL { ?st rdfs:label ?status_label } }
-  OPTIONAL { ?node mhkg:note ?note }""" + CITES + "}"
+  OPTIONAL { ?node mhkg:outcomeStatus ?os
+             OPTIONAL { ?os skos:notation ?status } OPTIONAL { ?os rdfs:label ?status_label } }
+  OPTIONAL { ?node mhkg:note ?note }""" + "}"
 LESSON_VARS = f"?node ?c ?comparator_label ?text ?f ?factor_label ?note {EVIDENCE_VARS}"
 LESSON_BODY = """
   ?c mhkg:hasLesson ?node ; rdfs:label ?comparator_label .
   ?node dct:description ?text .""" + EVIDENCE + """
   OPTIONAL { ?node mhkg:bearsOn ?f OPTIONAL { ?f rdfs:label ?factor_label } }
-  OPTIONAL { ?node mhkg:note ?note }""" + CITES
+  OPTIONAL { ?node mhkg:note ?note }"""
 Q_LESSONS = (f"SELECT ?e {LESSON_VARS.replace('?c ', '')} WHERE {{"
              + LESSON_BODY.replace("?c ", "?e ") + "}")
 Q_FACTOR_LESSONS = f"SELECT ?e {LESSON_VARS} WHERE {{\n" + PICK + LESSON_BODY + "}"
 Q_FUNDER_OF = (f"SELECT ?e ?node ?s ?subject_label ?description {EVIDENCE_VARS} WHERE {{\n"
                + PICK + "  ?s mhkg:hasFunding ?node ; rdfs:label ?subject_label .\n"
-               "  ?node dct:description ?description ." + EVIDENCE + CITES + "}")
+               "  ?node dct:description ?description ." + EVIDENCE + "}")
 # LATERAL (SEP-0006) makes the look-ups run once per evidence row, with ?node bound.
 Q_SUPPORTS = ("SELECT ?e ?node ?class ?quote ?locator ?src ?cited ?cs ?csl ?p ?plabel ?o ?olabel "
               "?onotation ?as ?asl ?af ?afl ?polarity ?ps ?psl ?description WHERE {\n" + PICK + """
@@ -188,16 +193,19 @@ Q_SUPPORTS = ("SELECT ?e ?node ?class ?quote ?locator ?src ?cited ?cs ?csl ?p ?p
 FIND_FINDINGS = "?node mhkg:concerns ?e"
 FIND_FACTOR_FINDINGS = ('?node mhkg:concerns ?e . FILTER NOT EXISTS { ?node mhkg:kind '
                         '"factor-link" }')
+# The claim's predicate is tested by a FILTER: as a constant in the pattern, pyoxigraph began
+# from every statement claim in the graph (15 ms a finding at 20x the shipped data; 1 ms).
 Q_FINDINGS = (f"SELECT ?e ?node ?slug ?kind ?label ?statement {EVIDENCE_VARS} WHERE {{\n"
               + PICK + """
   ?node mhkg:slug ?slug ; mhkg:kind ?kind ; rdfs:label ?label ; mhkg:statement ?statement .
-  ?c rdf:subject ?node ; rdf:predicate mhkg:statement .""" + EVIDENCE.replace(
-                  "?node mhkg:hasEvidence", "?c mhkg:hasEvidence") + CITES + "}")
+  ?c rdf:subject ?node ; rdf:predicate ?claimed .
+  FILTER(?claimed = mhkg:statement)""" + EVIDENCE.replace(
+                  "?node mhkg:hasEvidence", "?c mhkg:hasEvidence") + "}")
 # A factor's links to other factors, both ways; a finding's own links (it is their source).
 LINK_VARS = f"?node ?p ?o ?olabel ?fn ?finding_label {EVIDENCE_VARS}"
 LINK_TAIL = """
   ?node prov:wasDerivedFrom ?fn . ?fn rdfs:label ?finding_label .
-  ?o rdfs:label ?olabel .""" + EVIDENCE + CITES + "}"
+  ?o rdfs:label ?olabel .""" + EVIDENCE + "}"
 Q_LINKS_OUT = (f"SELECT ?e {LINK_VARS} WHERE {{\n"
                "  ?node rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o ." + LINK_TAIL)
 Q_LINKS_IN = (f"SELECT ?e {LINK_VARS} WHERE {{\n"
@@ -205,7 +213,7 @@ Q_LINKS_IN = (f"SELECT ?e {LINK_VARS} WHERE {{\n"
 Q_FINDING_LINKS = (f"SELECT ?e ?node ?p ?s ?slabel ?o ?olabel {EVIDENCE_VARS} WHERE {{\n"
                    "  ?node prov:wasDerivedFrom ?e ; rdf:subject ?s ; rdf:predicate ?p ;"
                    " rdf:object ?o .\n  ?s rdfs:label ?slabel . ?o rdfs:label ?olabel ."
-                   + EVIDENCE + CITES + "}")
+                   + EVIDENCE + "}")
 LINK_WORDS = {"enables": ("enables", "enabled by"), "dependsOn": ("depends on", "needed by"),
               "worksWith": ("works with", "works with")}
 FINDING_KIND_ORDER = ("unintended-consequence", "lesson", "dilemma", "gap", "barrier",

@@ -647,6 +647,20 @@ def test_a_query_with_too_many_answers_for_a_page_keeps_its_default_only(
     assert 'id="query-form"' in rendered.files["query/lacking.html"]
     # The cap is on bytes, so it bounds the page: each page with a form holds at most the
     # cap's JSON, and its rows drawn once (about twice as much again).
+    # A default answer too big for a page shows its first rows; the downloads hold them all.
+    tight = 3_000
+    monkeypatch.setattr(collecting, "ANSWER_BYTES", tight)
+    withheld = next(r for r in graph.queries if r.query.name == "evidence")  # no form
+    small = render_site(graph, tours=[]).files
+    page = small["query/evidence.html"]
+    total = len(withheld.rows)
+    shown = page.count("<tr>") - 1  # the header's row
+    assert 0 < shown < total
+    assert (f"The first {shown:,} of {total:,} rows are shown here, to keep the page small"
+            in page)
+    assert f"The answer (<span id=\"answer-count\">{total:,} rows</span>)" in page
+    assert len(json.loads(small["query/evidence.json"])["rows"]) == total
+    monkeypatch.setattr(collecting, "ANSWER_BYTES", cap)
     formed = [r for r in graph.queries if r.answers is not None]
     assert formed and len(formed) < len(graph.queries)
     for result in formed:

@@ -236,7 +236,8 @@ def answer_bytes(rows: list[dict[str, Any]]) -> int:
     """The size of ``rows`` as the page's JSON holds them (UTF-8)."""
     import json
 
-    return len(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return len(json.dumps(rows, ensure_ascii=False, separators=(",", ":"), default=str
+                          ).encode("utf-8"))
 
 
 def _run_query(query: CannedQuery, store: Any) -> QueryResult:

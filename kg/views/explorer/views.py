@@ -647,10 +647,10 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
                 for i in base]
         others = [{"index": i, "cells": row_cells(graph, query, row, columns)}
                   for i, row in enumerate(every.rows) if i not in set(base)]
-    else:
+    else:  # no form: the default answer, its first rows only when it is too big for a page
         raw, base = result.rows, []
         rows = [{"index": None, "cells": row_cells(graph, query, row, columns)}
-                for row in result.rows]
+                for row in fitting(result.rows)]
         others = []
     empty = {c for c in columns if raw and all(row.get(c) in (None, "") for row in raw)}
     if every is None:  # without a form, empty columns are left out, not hidden
@@ -661,13 +661,30 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
                         *(f"--{k} {v}" for k, v in result.parameters.items())])
     lead, more = split_lead(query.description)
     return {"query": query, "command": command, "parameters": result.parameters,
-            "lead": lead, "more": more,
+            "lead": lead, "more": more, "total": len(raw), "cut": len(raw) - len(rows),
             "columns": [{"name": c, "title": heading(query, c), "hidden": c in empty}
                         for c in columns],
             "rows": rows, "others": others, "problem": result.problem,
             "empty": [heading(query, c) for c in columns if c in empty],
             "form": query_form(graph, result) if every is not None else None,
             "withheld": result.withheld}
+
+
+def fitting(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first rows of an answer that fit in a page (collect.ANSWER_BYTES of JSON): an
+    answer that grows with the data (factor-links at 20 times the shipped data is 6 MB of
+    JSON) is shown in part, and downloaded whole."""
+    from kg.views.explorer import collect
+
+    if collect.answer_bytes(rows) <= collect.ANSWER_BYTES:
+        return rows
+    kept, size = [], 0
+    for row in rows:
+        size += collect.answer_bytes([row])
+        if size > collect.ANSWER_BYTES and kept:
+            break
+        kept.append(row)
+    return kept
 
 
 def split_lead(text: str, limit: int = 280) -> tuple[str, str]:
