@@ -48,9 +48,11 @@ def measure(size: str, runs: int, work: Path) -> dict[str, object]:
     seconds = [timed([*MHKG, "explore", "build", "-o", str(site)], env) for _ in range(runs)]
     files = [p for p in site.rglob("*") if p.is_file()]
     largest = max(files, key=lambda p: p.stat().st_size)
+    page = max((p for p in files if p.suffix == ".html"), key=lambda p: p.stat().st_size)
     return {"size": size, "files": len(files), "pages": sum(p.suffix == ".html" for p in files),
             "bytes": sum(p.stat().st_size for p in files), "seconds": statistics.median(seconds),
             "floor": floor, "largest": (largest.relative_to(site), largest.stat().st_size),
+            "page": (page.relative_to(site), page.stat().st_size),
             "yaml": sum(1 for _ in data.rglob("*.yaml"))}
 
 
@@ -61,13 +63,15 @@ def report(row: dict[str, object]) -> str:
     seconds, floor = float(row["seconds"]), float(row["floor"])  # type: ignore[arg-type]
     verdict = "" if budget is None else ("ok" if seconds <= budget else "OVER")
     path, largest = row["largest"]  # type: ignore[misc]
+    page, page_bytes = row["page"]  # type: ignore[misc]
     return (f"\n{name} ({row['yaml']} YAML files)\n"
             f"  explorer build       {seconds:8.2f} s   budget "
             f"{'-' if budget is None else f'{budget:g} s':>5}   {seconds / floor:5.1f}x floor"
             f"   {verdict}\n"
             f"  floor (one query)    {floor:8.2f} s\n"
             f"  site                 {row['pages']:,} pages, {row['files']:,} files, "
-            f"{int(row['bytes']) / 1e6:.1f} MB; largest {path} ({largest / 1e6:.2f} MB)")
+            f"{int(row['bytes']) / 1e6:.1f} MB; largest file {path} ({largest / 1e6:.2f} MB)"
+            f"\n  largest page         {page} ({page_bytes / 1e6:.2f} MB)")
 
 
 def main() -> None:
