@@ -85,8 +85,8 @@ class Graph:
     search: tuple[list[Any], list[dict[str, str]]] = field(default_factory=lambda: ([], []))
     source_names: dict[str, str] = field(default_factory=dict)
     synonyms: list[list[str]] | None = None  # None: the package's
-    # source slug -> its section headings in the order its text has them (when it is here)
-    sections: dict[str, list[str]] = field(default_factory=dict)
+    # source slug -> heading -> where in its text the section begins (when the text is here)
+    sections: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[dict[str, Any]]:
         return [self.profiles[s] for s in self.order if self.profiles[s]["type"] in types]
@@ -176,8 +176,8 @@ def _quotes_about(store: Any) -> dict[str, list[dict[str, Any]]]:
     return about
 
 
-def _section_orders(store: Any) -> dict[str, list[str]]:
-    """Each source's section headings in its text's order. The graph holds a source's
+def _section_orders(store: Any) -> dict[str, dict[str, int]]:
+    """Where each of a source's sections begins in its text. The graph holds a source's
     headings as a set (``mhkg:section``); their order is the text's, read here from the
     source texts the quotes were checked against. A source whose text is not on this machine
     is left out (its page orders its sections by number, then name)."""
@@ -189,14 +189,13 @@ def _section_orders(store: Any) -> dict[str, list[str]]:
         found.setdefault(row["slug"].value, (row["file"].value, []))[1].append(
             row["section"].value)
     folder = sources_dir()
-    orders: dict[str, list[str]] = {}
+    orders: dict[str, dict[str, int]] = {}
     for slug, (name, headings) in found.items():
         path = folder / name if folder else None
         if path is None or not path.is_file():
             continue
         spans = SourceText.read(path, headings).spans
-        orders[slug] = sorted((h for h in headings if h in spans),
-                              key=lambda h: (spans[h][0][0], h))
+        orders[slug] = {heading: found_at[0][0] for heading, found_at in spans.items()}
     return orders
 
 

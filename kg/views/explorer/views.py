@@ -12,6 +12,7 @@ from typing import Any
 
 from kg.ask.show import NOT_DISCUSSED
 from kg.views.diagram.style import VERDICT_TEXT
+from kg.views.explorer import collect
 from kg.views.explorer.collect import MATCHES, TYPE_TITLES, Graph, QueryResult
 from kg.views.show_render import _funding_details, _shown
 
@@ -347,7 +348,7 @@ def _attributes(graph: Graph, profile: dict[str, Any]) -> list[dict[str, Any]]:
         groups.setdefault(label, []).append(
             {"text": (a["value_label"] or graph.label(link)) if link
              else value_text(a["value"], a["value_label"]), "link": link})
-    in_text = {title: i for i, title in enumerate(graph.sections.get(profile["id"], []))}
+    in_text = graph.sections.get(profile["id"], {})
     if in_text and "section headings" in groups:  # in the text's order, as its pages list them
         groups["section headings"].sort(key=lambda item: _section_key(item["text"], in_text))
     return [{"label": label, "items": items} for label, items in groups.items()]
@@ -467,7 +468,7 @@ def _supports(graph: Graph, profile: dict[str, Any]) -> dict[str, Any]:
             where = next((q["locator"] for q in line["evidence"] if q["locator"]), None)
             by_section.setdefault(where or "", {}).setdefault(line["subject"] or "", []
                                                              ).append(line)
-        in_text = {title: i for i, title in enumerate(graph.sections.get(me, []))}
+        in_text = graph.sections.get(me, {})
         for where in sorted(by_section, key=lambda title: _section_key(title, in_text)):
             subjects = by_section[where]
             sections.append({"title": where or "Section not recorded",
@@ -483,7 +484,7 @@ LONG_LIST = 50  # above this many items a list is grouped and folded
 
 
 def _section_key(title: str, in_text: dict[str, int]) -> tuple[Any, ...]:
-    """Sections in the order of the source's text (``in_text``: heading -> place); those it
+    """Sections in the order of the source's text (``in_text``: heading -> offset); those it
     does not place, numbered ones in their numbers' order ("2. Focus" before "10. ..."),
     then the rest by name; unrecorded last."""
     import re
@@ -674,13 +675,9 @@ def fitting(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The first rows of an answer that fit in a page (collect.ANSWER_BYTES of JSON): an
     answer that grows with the data (factor-links at 20 times the shipped data is 6 MB of
     JSON) is shown in part, and downloaded whole."""
-    from kg.views.explorer import collect
-
-    if collect.answer_bytes(rows) <= collect.ANSWER_BYTES:
-        return rows
-    kept, size = [], 0
+    kept, size = [], 1  # the list's brackets, less the comma the first row goes without
     for row in rows:
-        size += collect.answer_bytes([row])
+        size += collect.answer_bytes([row]) - 1
         if size > collect.ANSWER_BYTES and kept:
             break
         kept.append(row)
