@@ -139,10 +139,10 @@ def validate(data: Path | None, fmt: str) -> None:
     Example:
       mhkg validate --data ./my-data
     """
-    from kg.data.validate import check
+    from kg.graph.build import validated
 
     folder = resolve_data(data)
-    report = check(folder, stubs=True)
+    report = validated(folder)
     report_problems(report.problems, "json" if fmt == "json" else "table")
     if report.errors:
         sys.exit(EXIT_INVALID)

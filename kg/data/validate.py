@@ -52,16 +52,25 @@ def check(data: Path, *, shacl: bool = True, sources: Path | None = None,
     dataset = read_data(data, files if stubs else None)
     ontology = load_ontology(ontology_dir())
     compiled = compile_dataset(dataset, ontology, sources if sources else sources_dir(), files)
-    problems = list(dataset.problems) + compiled.problems
-    report = Report(dataset, compiled, [])
-    if shacl and not any(p.severity == "error" for p in problems):
-        found = None
-        if engine != "pyshacl":
-            report.store = data_store(compiled.ntriples)
-            found = fast_shacl_problems(report.store, dataset)
-        problems += shacl_problems(compiled.graph, dataset) if found is None else found
-    report.problems = sorted(set(problems))
+    report = Report(dataset, compiled, sorted(set(dataset.problems) | set(compiled.problems)))
+    if shacl:
+        add_shacl(report, engine)
     return report
+
+
+def add_shacl(report: Report, engine: str = "fast") -> None:
+    """Run the SHACL shapes over the report's compiled graph (loaded into an in-memory store,
+    kept as ``report.store``) and add what they find; nothing runs while the report has an
+    error already (a graph with unresolved ids is not worth validating)."""
+    if report.errors or report.compiled is None:
+        return
+    found = None
+    if engine != "pyshacl":
+        report.store = data_store(report.compiled.ntriples)
+        found = fast_shacl_problems(report.store, report.dataset)
+    if found is None:
+        found = shacl_problems(report.compiled.graph, report.dataset)
+    report.problems = sorted(set(report.problems) | set(found))
 
 
 def data_store(ntriples: bytes) -> Any:
@@ -76,9 +85,10 @@ def data_store(ntriples: bytes) -> Any:
     return store
 
 
-def violations(store: Any) -> list[Any] | None:
-    """The SHACL violations in ``store`` by the fast engine; None when the shapes use a
-    feature it does not implement (the caller then runs pySHACL)."""
+def violations(store: Any, scope: set[Any] | None = None) -> list[Any] | None:
+    """The SHACL violations in ``store`` by the fast engine (of the focus nodes in ``scope``
+    only, when given); None when the shapes use a feature it does not implement (the caller
+    then runs pySHACL)."""
     from kg.data import shacl
     from kg.data.ontology import SHAPES_FILE
 
@@ -89,19 +99,23 @@ def violations(store: Any) -> list[Any] | None:
 
         warn_once(f"mhkg: warning: {exc}; validating with pySHACL (slower)")
         return None
-    return shacl.validate(store, shapes)
+    return shacl.validate(store, shapes, scope)
 
 
-def fast_shacl_problems(store: Any, dataset: Dataset) -> list[Problem] | None:
-    """SHACL problems by the fast engine; None when it cannot evaluate the shapes."""
+def fast_shacl_problems(store: Any, dataset: Dataset,
+                        scope: set[Any] | None = None) -> list[Problem] | None:
+    """SHACL problems by the fast engine (of the nodes in ``scope`` only, when given); None
+    when it cannot evaluate the shapes."""
     import pyoxigraph as ox
 
-    found = violations(store)
+    found = violations(store, scope)
     if found is None:
         return None
-    M = ONTOLOGY_NS
-    slugs = {str(q.subject.value): str(q.object.value)
-             for q in store.quads_for_pattern(None, ox.NamedNode(M + "slug"), None, None)}
+    slug = ox.NamedNode(ONTOLOGY_NS + "slug")
+    slugs: dict[str, str] = {}
+    for focus in {v.focus for v in found if not v.focus.startswith("_:")}:
+        for quad in store.quads_for_pattern(ox.NamedNode(focus), slug, None, None):
+            slugs[focus] = str(quad.object.value)
     return [_problem(dataset, v.focus, slugs.get(v.focus), v.path, v.message)
             for v in found]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,21 +109,165 @@ def graph_and_store(data: Path) -> tuple[Path | bytes, Any]:
                 except (CannotWrite, OSError):
                     return target, None  # the caller loads the N-Triples into memory
             return target, _open_persisted(target.parent / STORE_DIR)
-        report = compile_valid(data)
-        _log_build(data, key)
-        payload = report.compiled.ntriples
+        report = _compiled(data)
+        if report.errors:
+            raise InvalidData(report.problems)
         try:
-            if _wants_store(len(payload)):
-                _persist(payload, target.parent)
-            write_bytes(target, payload)
+            _build(data, folder, key, report)
         except CannotWrite as exc:
             warn_once(f"mhkg: warning: {exc}; working in memory (set MHKG_CACHE to a "
                       "writable folder to keep compiled graphs)")
-            return payload, report.store
+            return report.compiled.ntriples, report.store
     _prune(folder, keep=key)
     if (target.parent / STORE_DIR).is_dir():
         return target, _open_persisted(target.parent / STORE_DIR)
     return target, report.store
+
+
+def validated(data: Path) -> Report:
+    """Every problem of ``data``, as ``mhkg validate`` reports them, found through the cache:
+    the per-file cache for compiling, and SHACL only where it has not run on this very graph
+    (a graph in the cache was valid when it was built) or, after an edit, only on the nodes
+    the edit can affect (see :func:`_staged`). A valid graph is left in the cache, so the next
+    command answers at once."""
+    report = _compiled(data)
+    if report.errors:
+        return report
+    key = fingerprint(data)
+    folder = cache_dir()
+    if (folder / key / GRAPH_NT).is_file():
+        return report
+    try:
+        with _builder_lock(folder, key):
+            if not (folder / key / GRAPH_NT).is_file():
+                # No store is built from scratch here: validating needs none, and a command
+                # that does builds it (9 s at 100 times the shipped data).
+                _build(data, folder, key, report, persist=False)
+    except InvalidData:
+        pass  # the problems are in the report
+    except CannotWrite:
+        pass  # validated in memory; nothing kept
+    return report
+
+
+def _build(data: Path, folder: Path, key: str, report: Report, persist: bool = True) -> None:
+    """Validate the compiled ``report`` and keep it in the cache entry ``key``: graph.nt, the
+    on-disk store when the graph is large (made from an earlier store when one is there, see
+    :func:`_staged`; made from the N-Triples only with ``persist``, else left to the first
+    command that needs it), and the manifest. InvalidData when SHACL finds a problem (added to the
+    report); CannotWrite when the cache cannot be written, after validating in memory (then
+    ``report.store`` holds the graph)."""
+    assert report.compiled is not None
+    entry = folder / key
+    large = _wants_store(report.compiled.size)
+    staged = None
+    try:
+        staged = _staged(report, folder, key) if large else None
+    finally:
+        _log_build(data, key, "full" if staged is None else "from-earlier-store")
+    if staged is None:
+        _valid(report)
+    try:
+        if staged is not None:
+            _place(staged.work, entry)
+            report.compiled.ntriples = _patched(staged)
+        elif large and persist:
+            _persist(report.compiled.ntriples, entry)
+        _manifest(entry, report)
+        write_bytes(entry / GRAPH_NT, report.compiled.ntriples)
+    except CannotWrite:
+        if report.store is None:
+            _valid(report)  # the staged copy is gone: validate in memory after all
+        raise
+    finally:
+        if staged is not None:
+            shutil.rmtree(staged.work, ignore_errors=True)
+
+
+def _patched(staged: Any) -> bytes:
+    """The new graph.nt: the earlier one with the edit's lines changed."""
+    from kg.graph.incremental import patched
+
+    try:
+        earlier = (staged.base.entry / GRAPH_NT).read_bytes()
+    except OSError:
+        raise CannotWrite(staged.base.entry / GRAPH_NT, "the earlier graph is gone") from None
+    return patched(earlier, staged.removed, staged.added)
+
+
+def _compiled(data: Path) -> Report:
+    """The data compiled (from the per-file cache where it can be), SHACL not yet run."""
+    from kg.data.validate import check
+
+    return check(data, stubs=True, shacl=False)
+
+
+def _valid(report: Report) -> None:
+    """Run SHACL over the whole graph (in memory); raise InvalidData when it finds anything."""
+    from kg.data.validate import add_shacl
+
+    add_shacl(report)
+    if report.errors:
+        raise InvalidData(report.problems)
+
+
+def _staged(report: Report, folder: Path, key: str) -> Any:
+    """A validated store of the new graph made from an earlier one in the cache by changing
+    only the edited files' triples (a kg.graph.incremental.Staged); None when
+    there is no such store to start from (the caller builds and validates in full). Raise
+    InvalidData when the changed nodes break a shape."""
+    from kg.data import shacl
+    from kg.data.filecache import FileCache
+    from kg.data.ontology import SHAPES_FILE
+    from kg.data.validate import fast_shacl_problems
+    from kg.graph import incremental
+
+    base = incremental.find_base(folder, key)
+    if base is None or report.compiled is None:
+        return None
+    change = incremental.delta(base, report.compiled, FileCache(folder / "files"))
+    if change is None:
+        return None
+    try:
+        shapes = shacl.load_shapes(ontology_dir() / SHAPES_FILE)
+    except shacl.Unsupported:
+        return None  # validated in full by pySHACL
+    removed, added = change
+    try:
+        store, work = incremental.stage(base, removed, added, folder)
+    except OSError:
+        return None
+    try:
+        scope = shacl.affected(store, incremental.changes(removed, added), shacl.reach(shapes))
+        found = fast_shacl_problems(store, report.dataset, scope)
+    finally:
+        del store  # closes the database before its folder is renamed or removed
+    if found is None:  # the shapes need pySHACL: validate in full
+        shutil.rmtree(work, ignore_errors=True)
+        return None
+    if found:
+        shutil.rmtree(work, ignore_errors=True)
+        report.problems = sorted(set(report.problems) | set(found))
+        raise InvalidData(report.problems)
+    return incremental.Staged(work, base, removed, added)
+
+
+def _place(work: Path, entry: Path) -> None:
+    """Rename the staged store into the cache entry ``entry`` (a reader sees it whole)."""
+    try:
+        entry.mkdir(parents=True, exist_ok=True)
+        if not (entry / STORE_DIR).is_dir():
+            (work / STORE_DIR).rename(entry / STORE_DIR)
+    except OSError as exc:
+        raise CannotWrite(entry, exc.strerror or str(exc)) from None
+
+
+def _manifest(entry: Path, report: Report) -> None:
+    """What this graph was built from, so that the next edit can start from its store."""
+    from kg.graph.incremental import write_manifest
+
+    if report.compiled is not None:
+        write_manifest(entry, report.compiled.keys)
 
 
 def persist_above() -> int:
@@ -157,7 +302,6 @@ def _store_ready(target: Path) -> bool:
 def _persist(ntriples: bytes, folder: Path) -> None:
     """Build the on-disk store in a temporary folder beside its place, then rename it there:
     a reader sees the whole store or none."""
-    import shutil
     import tempfile
 
     from kg.graph.store import build_persisted
@@ -210,21 +354,20 @@ def _builder_lock(folder: Path, key: str) -> Iterator[None]:
         handle.close()  # closing releases the lock
 
 
-def _log_build(data: Path, key: str) -> None:
-    """With MHKG_BUILD_LOG set, one line per compile (to see how often the cache misses)."""
+def _log_build(data: Path, key: str, how: str) -> None:
+    """With MHKG_BUILD_LOG set, one line per compile (to see how often the cache misses, and
+    whether the store was built in full or from an earlier one)."""
     import os
     import time
 
     log = os.environ.get("MHKG_BUILD_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(f"{time.time():.3f} {os.getpid()} {key} {data}\n")
+            handle.write(f"{time.time():.3f} {os.getpid()} {key} {how} {data}\n")
 
 
 def _prune(folder: Path, keep: str) -> None:
     """Remove all but the newest KEEP_CACHED compiled graphs (never ``keep``)."""
-    import shutil
-
     try:
         entries = [p for p in folder.iterdir() if p.is_dir() and (p / GRAPH_NT).is_file()]
         entries.sort(key=lambda p: (p / GRAPH_NT).stat().st_mtime_ns, reverse=True)
