@@ -29,6 +29,23 @@ def entity_iri(entity: Entity) -> str:
     return f"{ID_NS}{schema.TYPE_PATHS[entity.type]}/{entity.id}"
 
 
+def canonical_decimal(value: Any) -> str:
+    """A number in the canonical lexical form of xsd:decimal (XSD 1.0): no exponent, no
+    leading or trailing zeros, and always a decimal point, as in 1000000000.0 and 2.5. The
+    Turtle export writes a decimal in that form whatever it was given (rdflib writes
+    "1000000000"^^xsd:decimal as 1000000000.0), so writing it so here keeps the Turtle,
+    N-Triples and JSON-LD exports one graph."""
+    from decimal import Decimal
+
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{number.to_integral_value():f}.0"
+    return f"{number.normalize():f}"
+
+
+COMPILER = "2"  # what the compiled lines look like; a change makes every cached file a miss
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
 
@@ -395,7 +412,8 @@ class _Compiler:
             if "status" in values and values["status"]:
                 g.add((node, M.outcomeStatus, M[schema.OUTCOME_STATUSES[values["status"]]]))
             if "amount" in values:
-                g.add((node, M.amount, lit(str(values["amount"]), datatype=self.XSD.decimal)))
+                g.add((node, M.amount, lit(canonical_decimal(values["amount"]),
+                                           datatype=self.XSD.decimal)))
             for key in ("currency", "period"):
                 if values.get(key):
                     g.add((node, M[key], lit(values[key])))
@@ -516,7 +534,7 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
     result = Compiled()
     problems: list[Problem] = []
     unchecked: set[str] = set()
-    base = _digest(__version__, _ontology_digest(ontology), str(sources_dir))
+    base = _digest(__version__, COMPILER, _ontology_digest(ontology), str(sources_dir))
     for name, entities in groups.items():
         key = hashlib.sha256("\x1f".join(
             [base, name, dataset.digests.get(name, ""), *(e.id for e in entities)]
