@@ -140,9 +140,9 @@ def validated(data: Path) -> Report:
     try:
         with _builder_lock(folder, key):
             if not (folder / key / GRAPH_NT).is_file():
-                # No store is built from scratch here: validating needs none, and a command
-                # that does builds it (9 s at 100 times the shipped data).
-                _build(data, folder, key, report, persist=False)
+                # What a query would build, store included: the next command answers at
+                # once, and the next validate after an edit starts from this store.
+                _build(data, folder, key, report)
     except InvalidData:
         pass  # the problems are in the report
     except CannotWrite:
@@ -150,11 +150,10 @@ def validated(data: Path) -> Report:
     return report
 
 
-def _build(data: Path, folder: Path, key: str, report: Report, persist: bool = True) -> None:
+def _build(data: Path, folder: Path, key: str, report: Report) -> None:
     """Validate the compiled ``report`` and keep it in the cache entry ``key``: graph.nt, the
     on-disk store when the graph is large (made from an earlier store when one is there, see
-    :func:`_staged`; made from the N-Triples only with ``persist``, else left to the first
-    command that needs it), and the manifest. InvalidData when SHACL finds a problem (added to the
+    :func:`_staged`), and the manifest. InvalidData when SHACL finds a problem (added to the
     report); CannotWrite when the cache cannot be written, after validating in memory (then
     ``report.store`` holds the graph)."""
     assert report.compiled is not None
@@ -171,7 +170,7 @@ def _build(data: Path, folder: Path, key: str, report: Report, persist: bool = T
         if staged is not None:
             _place(staged.work, entry)
             report.compiled.ntriples = _patched(staged)
-        elif large and persist:
+        elif large:
             _persist(report.compiled.ntriples, entry)
         _manifest(entry, report)
         write_bytes(entry / GRAPH_NT, report.compiled.ntriples)
