@@ -71,7 +71,13 @@ class Compiled:
         """The graph as sorted N-Triples, joined on first use (1 s at 100 times the shipped
         data: a build from an earlier store patches the earlier file instead)."""
         if self._ntriples is None:
-            self._ntriples = "".join(line + "\n" for line in sorted(self.line_set)).encode()
+            # One joined string, then its bytes: joining ``line + "\n"`` made a copy of
+            # every line first (the peak of a cold validate at 100x rose by 0.4 GB here).
+            lines = sorted(self.line_set)
+            lines.append("")  # the last line's newline
+            text = "\n".join(lines)
+            del lines
+            self._ntriples = text.encode()
         return self._ntriples
 
     @ntriples.setter

@@ -68,11 +68,12 @@ class SourceText:
             return "the quote is empty"
         if locator not in self.headings:
             return f"locator {locator!r} is not a section heading of {self.path.name}"
+        if self._in_section(needle, locator) is not None:
+            return None
+        # Not in its section: only now scan the whole text, to say where it is instead.
         hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
         if not hits:
             return f"quote not found in {self.path.name}: {shorten(quote)!r}"
-        if self._in_section(hits, len(needle), locator) is not None:
-            return None
         where = sorted({self.section_at(h) or "(before the first heading)" for h in hits})
         return (f"quote found in {self.path.name} but not in section {locator!r}; "
                 f"it is in {', '.join(repr(w) for w in where)}")
@@ -81,8 +82,7 @@ class SourceText:
         """The words of the sentence before the quote (within its section) and the few after
         it, or None when the quote is not in that section."""
         needle = normalise(quote)
-        hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
-        found = self._in_section(hits, len(needle), locator)
+        found = self._in_section(needle, locator) if needle else None
         if found is None:
             return None
         start, begin, end = found
@@ -92,14 +92,17 @@ class SourceText:
             before = before[cut + 2:]
         return before, self.text[start + len(needle):min(end, start + len(needle) + 40)]
 
-    def _in_section(self, hits: list[int], length: int, locator: str
-                    ) -> tuple[int, int, int] | None:
-        """The first hit (start, section begin, section end) that lies inside ``locator``."""
-        for start in hits:
-            for begin, end in self.spans.get(locator, []):
-                if begin <= start and start + length <= end + 1:
-                    return start, begin, end
-        return None
+    def _in_section(self, needle: str, locator: str) -> tuple[int, int, int] | None:
+        """The first place (start, section begin, section end) where ``needle`` lies inside
+        the section ``locator``. Only that section's text is searched: scanning the whole
+        text for every quote grows with the text times the quotes (8 s of a cold validate
+        at 100x, against 0.1 s)."""
+        best: tuple[int, int, int] | None = None
+        for begin, end in self.spans.get(locator, []):
+            start = self.text.find(needle, begin, end + 1)
+            if start >= 0 and (best is None or start < best[0]):
+                best = (start, begin, end)
+        return best
 
     def section_at(self, offset: int) -> str | None:
         best: tuple[int, str] | None = None

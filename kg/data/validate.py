@@ -77,10 +77,11 @@ def data_store(ntriples: bytes) -> Any:
     """An in-memory pyoxigraph store of the compiled graph and the ontology."""
     import pyoxigraph as ox
 
+    from kg.core.bulk import load_ntriples
     from kg.data.ontology import ONTOLOGY_FILE
 
     store = ox.Store()
-    store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    load_ntriples(store, ntriples)
     store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
     return store
 

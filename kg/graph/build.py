@@ -166,6 +166,11 @@ def _build(data: Path, folder: Path, key: str, report: Report) -> None:
         _log_build(data, key, "full" if staged is None else "from-earlier-store")
     if staged is None:
         _valid(report)
+        if large:
+            # The on-disk store replaces the in-memory one SHACL ran on; keeping both alive
+            # while the on-disk one is built took the peak at 100x from 0.8 to 1.37 GB.
+            report.store = None
+            _give_back_memory()
     try:
         if staged is not None:
             _place(staged.work, entry)
@@ -175,8 +180,12 @@ def _build(data: Path, folder: Path, key: str, report: Report) -> None:
         _manifest(entry, report)
         write_bytes(entry / GRAPH_NT, report.compiled.ntriples)
     except CannotWrite:
-        if report.store is None:
+        if staged is not None:
             _valid(report)  # the staged copy is gone: validate in memory after all
+        elif report.store is None:
+            from kg.data.validate import data_store
+
+            report.store = data_store(report.compiled.ntriples)  # validated; load it again
         raise
     finally:
         if staged is not None:
@@ -267,6 +276,19 @@ def _manifest(entry: Path, report: Report) -> None:
 
     if report.compiled is not None:
         write_manifest(entry, report.compiled.keys)
+
+
+def _give_back_memory() -> None:
+    """Hand freed memory back to the system (glibc keeps what the in-memory store freed:
+    0.38 GB at 100x, which otherwise stays in the peak while the on-disk store is built)."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to do
 
 
 def persist_above() -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kg.core.bulk import load_ntriples
 from kg.core.paths import data_dir, ontology_dir
 from kg.data.ontology import ONTOLOGY_FILE
 from kg.graph.build import graph_and_store
@@ -33,7 +34,7 @@ def open_store(data: Path | None = None) -> Any:
     # The compiled graph was written by mhkg from validated data: skip re-checking IRIs.
     try:
         if isinstance(nt, bytes):  # the cache could not be written: the graph is in memory
-            store.bulk_load(input=nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            load_ntriples(store, nt)
         else:
             store.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     except (SyntaxError, ValueError, OSError, MemoryError) as exc:  # a line over 16 MiB
@@ -69,7 +70,7 @@ def build_persisted(ntriples: bytes, directory: Path) -> None:
 
     store = ox.Store(str(directory))
     try:
-        store.bulk_load(input=ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        load_ntriples(store, ntriples)
     except (SyntaxError, ValueError, MemoryError) as exc:  # a line over 16 MiB, or broken
         del store
         raise StoreLoadError(f"the compiled graph could not be loaded: "
