@@ -540,12 +540,14 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
     result = Compiled()
     problems: list[Problem] = []
     unchecked: set[str] = set()
+    signatures: dict[str, str | None] = {}  # each entity's, worked out once (a source's
+    # means a stat of its text: 25,000 of them at 100x, 0.24 s)
     base = _digest(__version__, COMPILER, _ontology_digest(ontology), str(sources_dir))
     for name, entities in groups.items():
         key = hashlib.sha256("\x1f".join(
             [base, name, dataset.digests.get(name, ""), *(e.id for e in entities)]
         ).encode()).hexdigest()[:32]
-        part = _cached_part(store.get(key), dataset, sources_dir)
+        part = _cached_part(store.get(key), dataset, sources_dir, signatures)
         if part is None:
             compiler = _Compiler(dataset, ontology, sources_dir, texts)
             part = compiler.part_of(dataset.full(name, entities))
@@ -595,13 +597,16 @@ def _entry(part: _Part) -> dict[str, Any]:
 
 
 def _cached_part(entry: dict[str, Any] | None, dataset: Dataset,
-                 sources_dir: Path | None) -> _Part | None:
-    """The cached result, when everything it used of other files is as it was."""
+                 sources_dir: Path | None, signatures: dict[str, str | None]) -> _Part | None:
+    """The cached result, when everything it used of other files is as it was
+    (``signatures``: what :func:`signature` gave for each slug so far in this compile)."""
     if entry is None:
         return None
     try:
         for slug, wanted in entry["depends"].items():
-            if signature(dataset.entities.get(slug), sources_dir) != wanted:
+            if slug not in signatures:
+                signatures[slug] = signature(dataset.entities.get(slug), sources_dir)
+            if signatures[slug] != wanted:
                 return None
         problems = [Problem(p["file"], p["line"], p["entity"], p["field"], p["message"],
                             p["severity"], p["column"]) for p in entry["problems"]]

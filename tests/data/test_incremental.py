@@ -140,3 +140,23 @@ def test_an_infinite_amount_is_refused_by_the_reader(fixture_data: Path, cache):
     report = check(fixture_data)
     assert any(p.field.endswith("amount") for p in report.errors), report.problems
     assert not any("SHACL" in p.message for p in report.problems)
+
+
+def test_the_file_cache_keeps_the_newest_entries_and_those_in_use(tmp_path: Path):
+    from kg.data.filecache import FileCache
+
+    folder = tmp_path / "files"
+    folder.mkdir()
+    writer = FileCache(folder)
+    for number in range(5):
+        writer.put(f"k{number}", {"n": number})
+        os.utime(folder / f"k{number}.json", ns=(number * 10**9, number * 10**9))
+    (folder / "notes.txt").write_text("not an entry")
+    reader = FileCache(folder)
+    reader.prune(keep=5)  # at the limit: nothing removed
+    assert sorted(p.stem for p in folder.glob("*.json")) == ["k0", "k1", "k2", "k3", "k4"]
+    assert reader.get("k0") == {"n": 0}  # in use by this command
+    os.utime(folder / "k0.json", ns=(0, 0))  # and still the oldest
+    reader.prune(keep=2)
+    assert sorted(p.stem for p in folder.glob("*.json")) == ["k0", "k3", "k4"]
+    assert (folder / "notes.txt").is_file()
