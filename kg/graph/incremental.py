@@ -143,19 +143,54 @@ class Staged:
 
 def patched(nt: bytes, removed: list[str], added: list[str]) -> bytes:
     """Sorted N-Triples ``nt`` with the lines ``removed`` taken out and ``added`` put in
-    their places: the new graph's file without sorting its whole set of lines again (UTF-8
-    bytes sort as the code points the compiler sorted by)."""
-    import bisect
+    their places (a line already there is not added twice): the new graph's file without
+    sorting its lines again, nor even splitting them. Each change is found by a binary
+    search over the bytes (UTF-8 bytes sort as the code points the compiler sorted by), and
+    the new file is the old one's pieces between the changes (0.9 s at 100x when the file
+    was split into lines and merged; a few milliseconds now)."""
+    if nt and not nt.endswith(b"\n"):
+        nt += b"\n"
+    edits: list[tuple[int, int, bytes]] = []  # (offset, 0 insert / 1 remove, line)
+    for line in removed:
+        key = line.encode()
+        at = _first_not_below(nt, key)
+        if nt.startswith(key + b"\n", at):
+            edits.append((at, 1, key))
+    for line in sorted(added):
+        key = line.encode()
+        at = _first_not_below(nt, key)
+        if not nt.startswith(key + b"\n", at):
+            edits.append((at, 0, key))
+    if not edits:
+        return nt
+    edits.sort(key=lambda edit: (edit[0], edit[1]))  # inserts in order, before a removal
+    view = memoryview(nt)  # pieces without copies: one copy, into the new file's bytes
+    pieces: list[bytes | memoryview] = []
+    cursor = 0
+    for at, kind, key in edits:
+        pieces.append(view[cursor:at])
+        if kind == 0:
+            pieces.append(key + b"\n")
+            cursor = at
+        else:
+            cursor = at + len(key) + 1
+    pieces.append(view[cursor:])
+    return b"".join(pieces)
 
-    lines = nt.split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    gone = {line.encode() for line in removed}
-    kept = [line for line in lines if line not in gone] if gone else lines
-    new = [line for line in (a.encode() for a in added)
-           if (i := bisect.bisect_left(kept, line)) == len(kept) or kept[i] != line]
-    merged = sorted(kept + new) if new else kept  # two sorted runs: a linear merge
-    return b"\n".join(merged) + b"\n" if merged else b""
+
+def _first_not_below(nt: bytes, key: bytes) -> int:
+    """The offset of the first line of the sorted ``nt`` (each line ending in a newline)
+    that is not below ``key``; len(nt) when every line is."""
+    low, high = 0, len(nt)  # lines starting before low are below key; from high, not
+    while low < high:
+        middle = (low + high) // 2
+        start = nt.rfind(b"\n", 0, middle) + 1
+        end = nt.find(b"\n", middle)
+        if nt[start:end] < key:
+            low = end + 1
+        else:
+            high = start
+    return low
 
 
 def changes(removed: list[str], added: list[str]) -> list[Any]:

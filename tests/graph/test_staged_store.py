@@ -181,3 +181,29 @@ def test_patching_sorted_lines_gives_the_sorted_new_lines():
     assert patched(nt, removed, added) == "".join(
         line + "\n" for line in sorted(after)).encode()
     assert patched(b"", [], []) == b""
+
+
+def test_patching_agrees_with_sorting_the_new_set_of_lines():
+    """A seeded sweep of small graphs: every patch equals the new lines sorted afresh (lines
+    that share prefixes, non-ASCII ones, lines added that were there, the first and the
+    last line changed)."""
+    import random
+
+    from kg.graph.incremental import patched
+
+    rng = random.Random(18)
+    terms = ["<a>", "<b>", "<é>", "<ü>", "<aa>", "<a b>", '"x"', "<z>"]
+
+    def line() -> str:
+        return " ".join(rng.choice(terms) for _ in range(rng.randint(1, 3))) + " ."
+
+    def joined(lines: set[str]) -> bytes:
+        return "".join(f"{one}\n" for one in sorted(lines)).encode()
+
+    for _ in range(2_000):
+        before = {line() for _ in range(rng.randint(0, 12))}
+        kept = set(rng.sample(sorted(before), k=min(len(before), rng.randint(0, 6))))
+        after = {line() for _ in range(rng.randint(0, 12))} | kept
+        again = rng.sample(sorted(after & before), k=min(len(after & before), 2))
+        assert patched(joined(before), sorted(before - after),
+                       sorted(after - before) + again) == joined(after)
