@@ -161,6 +161,18 @@ def entity_slugs(store: Any, types: list[str]) -> dict[str, str]:
     return out
 
 
+def known_slugs(store: Any, values: Any) -> set[str]:
+    """Those of ``values`` that are the id of something in ``store``: one index lookup each,
+    the value bound as a term (no query text is made from it). Listing every id instead
+    took 0.2 s of each answer at 100 times the shipped data."""
+    import pyoxigraph as ox
+
+    slug = ox.NamedNode(PREFIXES["mhkg"] + "slug")
+    return {value for value in set(values) if isinstance(value, str) and value
+            and next(iter(store.quads_for_pattern(None, slug, ox.Literal(value), None)), None)
+            is not None}
+
+
 def checked_values(query: CannedQuery, given: dict[str, str | None],
                    exists: Callable[[str, list[str]], bool],
                    allowed: Callable[[list[str]], list[str]]) -> dict[str, str | None]:
