@@ -12,7 +12,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.core.digests import Digests
 
 import yaml
 
@@ -679,7 +682,7 @@ def _from_stub_entry(entry: dict[str, Any]) -> tuple[list[Entity], list[Problem]
     return entities, problems
 
 
-def read_data(root: Path, cache: Path | None = None) -> Dataset:
+def read_data(root: Path, cache: Path | None = None, record: Digests | None = None) -> Dataset:
     """Read every ``*.yaml`` under ``root``; never raises for bad content.
 
     With ``cache`` (a folder), a file whose bytes are unchanged since it was last read
@@ -709,7 +712,8 @@ def read_data(root: Path, cache: Path | None = None) -> Dataset:
         key = digest = ""
         if cache is not None:
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digest = record.of(path) if record is not None else \
+                    hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError:
                 digest = ""
             key = hashlib.sha256(f"parse\x1f{__version__}\x1f{name}\x1f{digest}".encode()

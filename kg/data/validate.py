@@ -46,10 +46,14 @@ def check(data: Path, *, shacl: bool = True, sources: Path | None = None,
     engine, for the differential test); ``cache=False`` compiles every file afresh. With
     ``stubs``, unchanged files are not parsed again and their entities in the report are
     stubs (id, type, where): enough to validate and build, not to read every field."""
+    from kg.core.digests import digests
     from kg.core.paths import cache_dir
 
     files = cache_dir() / "files" if cache else None
-    dataset = read_data(data, files if stubs else None)
+    record = digests(cache_dir()) if cache and stubs else None
+    dataset = read_data(data, files if stubs else None, record)
+    if record is not None:
+        record.save()
     ontology = load_ontology(ontology_dir())
     compiled = compile_dataset(dataset, ontology, sources if sources else sources_dir(), files)
     report = Report(dataset, compiled, sorted(set(dataset.problems) | set(compiled.problems)))

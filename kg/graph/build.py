@@ -51,9 +51,12 @@ def build(data: Path, out: Path) -> tuple[Report, list[Path]]:
 
 def fingerprint(data: Path) -> str:
     """A key that changes whenever the content of a data, ontology or source text file, or
-    mhkg itself, changes (hashes of the bytes: an edit of the same length with its mtime put
-    back is still seen). A file that cannot be read changes the key too, and is reported by
-    validation."""
+    mhkg itself, changes (hashes of the bytes, remembered by stat in kg.core.digests: an edit
+    of the same length with its mtime put back is still seen). A file that cannot be read
+    changes the key too, and is reported by validation."""
+    from kg.core.digests import digests
+
+    record = digests(cache_dir())
     digest = hashlib.sha256(f"mhkg {__version__}\n".encode())
     folders = [("data", data, (".yaml",)), ("ontology", ontology_dir(), (".ttl",))]
     texts = sources_dir()
@@ -63,12 +66,13 @@ def fingerprint(data: Path) -> str:
         files, problems = walk_files(folder, suffixes)
         for path in files:
             try:
-                content = hashlib.sha256(path.read_bytes()).hexdigest()
+                content = record.of(path)
             except OSError as exc:
                 content = f"unreadable: {exc.errno}"
             digest.update(f"{name}\0{path.relative_to(folder)}\0{content}\n".encode())
         for problem in problems:
             digest.update(f"{name}\0problem\0{problem}\n".encode())
+    record.save()
     return digest.hexdigest()[:20]
 
 
