@@ -229,7 +229,8 @@ def synonym_groups(data: Path | None = None) -> list[list[str]]:
 def _read_groups(path: Path) -> list[list[str]]:
     import yaml
 
-    loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser, as for the data
+    loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
     problems = group_problems(loaded.get("synonyms") if isinstance(loaded, dict) else loaded)
     if problems:  # validation reports these with lines; here the file is skipped
         return []

@@ -114,10 +114,11 @@ def _disc(whole: Any, index: dict[str, int], nodes: list[str], degree: dict[str,
 def place_groups(graph: Any, groups: list[Group]
                  ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
     """Positions (layout units, y up) for every member, and for every group's centre."""
-    import igraph
     import numpy as np
 
-    from kg.views.diagram.layout import _igraph, _seeded
+    from kg.views.diagram.layout import _igraph, _seeded, igraph_module
+
+    igraph = igraph_module()
 
     degree = _degree(graph)
     nodes = sorted(graph.nodes)

@@ -109,7 +109,9 @@ def _yaml(path: Path) -> Any:
             raise ContentError(f"{path}:{exc.line}: {exc}") from None
         if found is not None:
             raise ContentError(f"{path}:{found[0]}: {ALIAS_MESSAGE}")
-        return yaml.safe_load(text)
+        # The C loader, as the data files are read: safe_load is the pure-Python one
+        # (0.15 s of each explorer build for the shipped tours).
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
