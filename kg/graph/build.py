@@ -337,12 +337,12 @@ def _persist(ntriples: bytes, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix=".store-", dir=folder))
     except OSError as exc:
-        raise CannotWrite(f"cannot write the store in {folder}: {exc.strerror or exc}") from None
+        raise CannotWrite(folder / STORE_DIR, exc.strerror or str(exc)) from None
     try:
         build_persisted(ntriples, building)
         building.rename(folder / STORE_DIR)
     except OSError as exc:
-        raise CannotWrite(f"cannot write the store in {folder}: {exc.strerror or exc}") from None
+        raise CannotWrite(folder / STORE_DIR, exc.strerror or str(exc)) from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
 

@@ -207,3 +207,19 @@ def test_patching_agrees_with_sorting_the_new_set_of_lines():
         again = rng.sample(sorted(after & before), k=min(len(after & before), 2))
         assert patched(joined(before), sorted(before - after),
                        sorted(after - before) + again) == joined(after)
+
+
+def test_a_large_graph_whose_store_cannot_be_written_is_answered_from_memory(
+        fixture_data: Path, env: dict[str, str], tmp_path: Path):
+    """The in-memory store SHACL ran on is freed before the on-disk store is built; when the
+    cache then cannot be written (here a file stands where its folder should be, which
+    stops root too), the graph is loaded into memory again and the command still answers,
+    with one warning and the answer of a writable cache."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    answer = run_mhkg("query", "timeline", "--data", str(fixture_data), "--format", "csv",
+                      env={**env, "MHKG_CACHE": str(blocked / "cache")})
+    assert answer.returncode == 0, answer.stderr
+    assert "warning:" in answer.stderr and "Traceback" not in answer.stderr
+    assert answer.stdout == query(fixture_data, env)
+    assert answer.stdout.count("\n") > 1
