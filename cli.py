@@ -1252,14 +1252,16 @@ def tours_option(func: Callable[..., Any]) -> Callable[..., Any]:
              "it.")(func)
 
 
-def build_explorer(data: Path | None, out: Path, tours: Path | None) -> Any:
+def build_explorer(data: Path | None, out: Path, tours: Path | None, store: Any = None,
+                   endpoint: bool = False) -> Any:
     """Build the site, turning its problems into clean CLI errors; warnings go to stderr."""
     from kg.ask.search_terms import synonym_groups
     from kg.views.explorer import ContentError, SiteError, build
 
-    store = load_store(data)
+    store = load_store(data) if store is None else store
     try:
-        built = build(store, out, tours=tours, synonyms=synonym_groups(resolve_data(data)))
+        built = build(store, out, tours=tours, synonyms=synonym_groups(resolve_data(data)),
+                      endpoint=endpoint)
     except ContentError as exc:
         raise click.ClickException(str(exc)) from None
     except SiteError as exc:
@@ -1320,6 +1322,62 @@ def explore_serve(data: Path | None, port: int, no_open: bool, tours: Path | Non
         click.echo(f"built {built.pages} pages in {built.seconds:.1f} s")
         try:
             serve(folder / "site", port, open_browser=not no_open, echo=click.echo)
+        except PortInUse as exc:
+            raise UsageProblem(str(exc)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@cli.command("serve")
+@data_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets other machines in (a "
+                   "warning says so).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Stop each query after this many seconds (503).")
+@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Send at most this many rows a query (X-SPARQL-MaxRows says when cut).")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+@tours_option
+def serve_command(data: Path | None, host: str, port: int, timeout: float, limit: int,
+                  no_open: bool, tours: Path | None) -> None:
+    """Serve the explorer and a read-only SPARQL 1.1 endpoint at /sparql.
+
+    The endpoint speaks the SPARQL 1.1 Protocol (GET, POST form, POST
+    application/sparql-query) to YASGUI, SPARQLWrapper, R or Jena: SPARQL JSON, XML, CSV
+    and TSV for SELECT and ASK, Turtle, N-Triples, JSON-LD and RDF/XML for CONSTRUCT and
+    DESCRIBE, chosen by the Accept header. GET /sparql with no query describes the service.
+    The limits of `mhkg sparql` hold per request; any origin may read with GET (CORS).
+    The site gains a query page (sparql.html) with the canned questions as examples.
+
+    \b
+    Example:
+      mhkg serve
+      mhkg serve --port 0 --no-open
+      curl -H 'Accept: text/csv' http://127.0.0.1:8765/sparql \\
+           --data-urlencode 'query=SELECT * WHERE { ?s a mhkg:Strategy } LIMIT 3'
+    """
+    import shutil
+    import tempfile
+
+    from kg.ask.endpoint import Endpoint
+    from kg.views.explorer.serve import PortInUse, is_loopback, serve
+
+    if not is_loopback(host):
+        click.echo(f"warning: serving on {host}, not loopback: other machines can read the "
+                   "graph and run queries on this one (read-only, within the limits)",
+                   err=True)
+    store = load_store(data)
+    folder = Path(tempfile.mkdtemp(prefix="mhkg-serve-"))
+    try:
+        built = build_explorer(data, folder / "site", tours, store=store, endpoint=True)
+        click.echo(f"built {built.pages} pages in {built.seconds:.1f} s")
+        try:
+            serve(folder / "site", port, open_browser=not no_open, echo=click.echo, host=host,
+                  endpoint=lambda url: Endpoint(store, url, timeout=timeout, limit=limit,
+                                                triples=len(store)))
         except PortInUse as exc:
             raise UsageProblem(str(exc)) from None
     finally:

@@ -96,7 +96,7 @@ def test_the_word_service_in_a_string_comment_or_iri_is_allowed(text: str,
 
 
 @pytest.mark.parametrize(("name", "message"), [
-    ("deep-nesting.rq", "nests brackets 5000 deep: mhkg sparql accepts at most 40"),
+    ("deep-nesting.rq", "nests brackets 5000 deep: mhkg accepts at most 40"),
     ("huge-query.rq", "accepts at most 100,000"),
 ])
 def test_oversized_queries_are_refused_before_parsing(name: str, message: str,

@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,10 @@ _SERVICE_WORD = re.compile(r"(?<![\w?$:-])SERVICE(?![\w-])", re.IGNORECASE)
 # comment at a bare CR, rdflib does not. A query holding one is refused, never guessed at.
 _AMBIGUOUS = re.compile(r"\\[uU]|\r|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MEMORY_BUDGET = 2 * 1024 ** 3  # bytes a query may allocate beyond what the process holds
+# rdflib's SPARQL grammar (pyparsing) keeps state while it parses: two threads parsing at
+# once break each other ("Param.postParse2() takes 2 positional arguments"), as the
+# endpoint's threads would. One parse at a time; a parse takes milliseconds.
+_PARSING = threading.Lock()
 
 
 class RefusedQuery(Exception):
@@ -116,14 +121,15 @@ def _parse(text: str) -> Any:
         finally:
             sys.setrecursionlimit(limit)
 
-    size = threading.stack_size()
-    threading.stack_size(256 * 1024 * 1024)
-    try:
-        worker = threading.Thread(target=work, name="sparql-parse")
-        worker.start()
-        worker.join()
-    finally:
-        threading.stack_size(size)
+    with _PARSING:
+        size = threading.stack_size()
+        threading.stack_size(256 * 1024 * 1024)
+        try:
+            worker = threading.Thread(target=work, name="sparql-parse")
+            worker.start()
+            worker.join()
+        finally:
+            threading.stack_size(size)
     if "error" in out:
         raise out["error"]
     return out["tree"]
@@ -152,7 +158,8 @@ def _is_update(text: str) -> str | None:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        tree = parseUpdate(text)
+        with _PARSING:
+            tree = parseUpdate(text)
     except Exception:
         return None
     kinds = [n for n in _names(tree, set()) if n not in ("Update", "Prologue", "PrefixDecl",
@@ -169,9 +176,19 @@ def _is_update(text: str) -> str | None:
 def check_read_only(text: str) -> str:
     """Refuse, with a clear message, anything but a read-only, local SPARQL 1.1 query;
     returns the text as it will run (CRLF line ends made LF)."""
+    return checked(text)[0]
+
+
+FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT",
+         "DescribeQuery": "DESCRIBE"}
+
+
+def checked(text: str) -> tuple[str, str]:
+    """:func:`check_read_only`'s checks; returns the text as it will run and the query's
+    form read from its parse tree: SELECT, ASK, CONSTRUCT or DESCRIBE."""
     text = text.replace("\r\n", "\n")
     if len(text) > MAX_QUERY_CHARS:
-        raise RefusedQuery(f"the query is {len(text):,} characters long: mhkg sparql accepts "
+        raise RefusedQuery(f"the query is {len(text):,} characters long: mhkg accepts "
                            f"at most {MAX_QUERY_CHARS:,}")
     odd = _AMBIGUOUS.search(text)
     if odd:
@@ -179,11 +196,11 @@ def check_read_only(text: str) -> str:
                 if odd.group(0).startswith("\\") else
                 f"the control character U+{ord(odd.group(0)):04X}")
         line = text.count("\n", 0, odd.start()) + 1
-        raise RefusedQuery(f"the query holds {what} on line {line}: mhkg sparql refuses what "
+        raise RefusedQuery(f"the query holds {what} on line {line}: mhkg refuses what "
                            "SPARQL parsers read differently")
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
-        raise RefusedQuery(f"the query nests brackets {depth} deep: mhkg sparql accepts at most "
+        raise RefusedQuery(f"the query nests brackets {depth} deep: mhkg accepts at most "
                            f"{MAX_NESTING}")
     if _bare_service(text):
         raise RefusedQuery("SERVICE refused: mhkg queries the local graph only")
@@ -195,7 +212,7 @@ def check_read_only(text: str) -> str:
     except Exception as exc:
         update = _is_update(prologue + text)
         if update:
-            raise RefusedQuery(f"{update} refused: `mhkg sparql` is read-only (SELECT, ASK, "
+            raise RefusedQuery(f"{update} refused: mhkg is read-only (SELECT, ASK, "
                                "CONSTRUCT and DESCRIBE only)") from None
         message = " ".join(str(exc).split())
         shift = prologue.count("\n")
@@ -205,7 +222,9 @@ def check_read_only(text: str) -> str:
         raise SyntaxError(f"not a SPARQL 1.1 query: {message}") from None
     if "ServiceGraphPattern" in _names(tree, set()):
         raise RefusedQuery("SERVICE refused: mhkg queries the local graph only")
-    return text
+    form = next((FORMS[n] for n in (getattr(part, "name", "") for part in tree)
+                 if n in FORMS), "SELECT")
+    return text, form
 
 
 def _evaluate(store: Any, text: str, limit: int) -> Any:
@@ -283,10 +302,10 @@ def isolate() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (top + 1, hard))
 
 
-def _child(store: Any, text: str, limit: int, conn: Any) -> None:
+def _child(produce: Callable[[], Iterator[tuple[str, Any]]], conn: Any) -> None:
     try:
         isolate()
-        for message in _evaluate(store, text, limit):
+        for message in produce():
             conn.send(message)
         conn.send(("done", None))
     except SyntaxError as exc:
@@ -297,22 +316,18 @@ def _child(store: Any, text: str, limit: int, conn: Any) -> None:
         conn.close()
 
 
-def run_sparql(store: Any, text: str, timeout: float = DEFAULT_TIMEOUT,
-               limit: int = DEFAULT_LIMIT) -> SparqlResult:
-    """Run a read-only query within ``timeout`` seconds, reading at most ``limit`` rows.
-
-    SELECT gives its variables, ASK a ``result`` column, CONSTRUCT/DESCRIBE subject,
-    predicate, object rows. Raises RefusedQuery, SyntaxError (bad SPARQL), QueryTimeout.
-    """
+def _in_child(produce: Callable[[], Iterator[tuple[str, Any]]],
+              timeout: float) -> list[tuple[str, Any]]:
+    """The messages ``produce`` yields, run in a forked child within ``timeout`` seconds
+    (in-process where there is no fork, and then no timeout can stop the engine)."""
     import multiprocessing
     import time
 
-    text = check_read_only(text)
-    if os.name != "posix":  # no fork: run in-process (no timeout can stop the engine)
-        return _collect(_evaluate(store, text, limit), limit)
+    if os.name != "posix":
+        return list(produce())
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(store, text, limit, child), daemon=True)
+    process = context.Process(target=_child, args=(produce, child), daemon=True)
     process.start()
     child.close()
     deadline = time.monotonic() + timeout
@@ -337,14 +352,83 @@ def run_sparql(store: Any, text: str, timeout: float = DEFAULT_TIMEOUT,
                     raise QueryFailed(_ended(None))
                 raise QueryFailed(f"the query failed: {message[1]}")
             messages.append(message)
-            if message[0] == "truncated":
-                break
     finally:
         if process.is_alive():
             process.kill()
         process.join()
         parent.close()
-    return _collect(iter(messages), limit)
+    return messages
+
+
+def run_sparql(store: Any, text: str, timeout: float = DEFAULT_TIMEOUT,
+               limit: int = DEFAULT_LIMIT) -> SparqlResult:
+    """Run a read-only query within ``timeout`` seconds, reading at most ``limit`` rows.
+
+    SELECT gives its variables, ASK a ``result`` column, CONSTRUCT/DESCRIBE subject,
+    predicate, object rows. Raises RefusedQuery, SyntaxError (bad SPARQL), QueryTimeout.
+    """
+    text = check_read_only(text)
+    return _collect(iter(_in_child(lambda: _evaluate(store, text, limit), timeout)), limit)
+
+
+@dataclass
+class Serialised:
+    """A query's answer written in a result format, as an endpoint sends it."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    media_type: str
+    body: bytes
+    truncated: bool = False  # more rows (or triples) than the limit: the rest were not read
+
+
+def _serialise(store: Any, text: str, fmt: Any, limit: int) -> Iterator[tuple[str, Any]]:
+    """In the child: the answer written in ``fmt``, in pieces of about 64 KB."""
+    from kg.ask import results
+
+    answer = store.query(text, prefixes=PREFIXES)
+    kind = type(answer).__name__
+    if kind == "QueryBoolean":
+        yield ("body", results.boolean(fmt, bool(answer)).encode())
+        return
+    cut = {"truncated": False}
+
+    def bounded(items: Any) -> Iterator[Any]:
+        for count, item in enumerate(items):
+            if count == limit:
+                cut["truncated"] = True
+                return
+            yield item
+
+    if kind == "QueryTriples":
+        yield ("body", results.graph(fmt, list(bounded(answer)), PREFIXES))
+    else:
+        variables = [v.value for v in answer.variables]
+        pieces: list[bytes] = []
+        size = 0
+        for piece in results.solutions(fmt, variables, bounded(answer)):
+            data = piece.encode()
+            pieces.append(data)
+            size += len(data)
+            if size > 65536:
+                yield ("body", b"".join(pieces))
+                pieces, size = [], 0
+        yield ("body", b"".join(pieces))
+    yield ("truncated", cut["truncated"])
+
+
+def serialised(store: Any, text: str, accept: str | None = None, name: str | None = None,
+               timeout: float = DEFAULT_TIMEOUT, limit: int = DEFAULT_LIMIT) -> Serialised:
+    """Run a read-only query as :func:`run_sparql` does and write its answer in the format
+    the Accept header (or a format name) asks for. Raises what run_sparql raises, and
+    results.NotAcceptable before running when no format fits the query's form."""
+    from kg.ask import results
+
+    text, form = checked(text)
+    fmt = results.choose(accept, "solutions" if form in ("SELECT", "ASK") else "graph", name)
+    messages = _in_child(lambda: _serialise(store, text, fmt, limit), timeout)
+    body = b"".join(value for kind, value in messages if kind == "body")
+    truncated = any(value for kind, value in messages if kind == "truncated")
+    return Serialised(form, fmt.media_type, body, truncated)
 
 
 def _collect(messages: Any, limit: int) -> SparqlResult:

@@ -37,7 +37,7 @@ class Built:
 
 
 def build(store: Any, out: Path, tours: Path | None = None,
-          synonyms: list[list[str]] | None = None) -> Built:
+          synonyms: list[list[str]] | None = None, endpoint: bool = False) -> Built:
     """Write the explorer for the graph in ``store`` to the folder ``out``.
 
     ``tours`` is a folder of extra tour files (a tour with the id of a shipped one replaces
@@ -45,6 +45,8 @@ def build(store: Any, out: Path, tours: Path | None = None,
     folder that holds something other than a previous build; tours or lessons that refer to
     ids or quotes not in this graph are left out, with a warning each. ``synonyms`` are the
     search's synonym groups (default: the package's; the CLI adds the data folder's).
+    ``endpoint`` adds the query page of the SPARQL endpoint that `mhkg serve` runs beside
+    the site (a static site has no endpoint, so it has no such page).
     """
     from kg.views.explorer import content
     from kg.views.explorer.collect import collect
@@ -56,7 +58,7 @@ def build(store: Any, out: Path, tours: Path | None = None,
     graph = collect(store)
     if synonyms is not None:
         graph.synonyms = synonyms
-    rendered = render_site(graph, found_tours, home)
+    rendered = render_site(graph, found_tours, home, endpoint=endpoint)
     write_site(rendered.files, out)
     size = sum(len(text.encode("utf-8")) for text in rendered.files.values())
     return Built(out=Path(out), pages=rendered.pages, files=len(rendered.files), bytes=size,

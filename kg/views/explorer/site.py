@@ -28,6 +28,8 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "font-src 'self'; connect-src 'none'; media-src 'none'; object-src 'none'; "
        "frame-src 'none'; worker-src 'none'; manifest-src 'none'; form-action 'self'; "
        "base-uri 'none'")
+# The query page of `mhkg serve` talks to the endpoint beside it, and to nothing else.
+ENDPOINT_CSP = CSP.replace("connect-src 'none'", "connect-src 'self'")
 NAV = [("index.html", "Home"), ("timeline.html", "Timeline"), ("factors.html", "Factors"),
        ("tours.html", "Tours"), ("queries.html", "Questions"), ("network.html", "Network"),
        ("all.html", "Everything"), ("search.html", "Search")]
@@ -105,12 +107,14 @@ def asset(name: str) -> str:
 class Pages:
     """Renders pages into ``self.out.files``, each with its own relative ``root``."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, nav: list[tuple[str, str]] | None = None):
         self.graph = graph
         self.out = Rendered()
         self.env = environment()
+        self.nav = [{"href": href, "text": text} for href, text in (nav or NAV)]
 
-    def render(self, path: str, template: str, title: str, kind: str, **context: Any) -> None:
+    def render(self, path: str, template: str, title: str, kind: str, csp: str = CSP,
+               **context: Any) -> None:
         root = "../" * path.count("/")
         urls = self.graph.urls
 
@@ -118,8 +122,8 @@ class Pages:
             return root + urls[slug] if slug in urls else None
 
         page = self.env.get_template(template).render(
-            title=title, root=root, here=path, csp=CSP, url=url, label=self.graph.label,
-            nav=[{"href": href, "text": text} for href, text in NAV], symbols=SYMBOLS,
+            title=title, root=root, here=path, csp=csp, url=url, label=self.graph.label,
+            nav=self.nav, symbols=SYMBOLS,
             verdict_text=VERDICT_TEXT, type_name=self.type_name, short_label=self.short_label,
             cite_name=self.cite_name, voice_words=VOICE_WORDS, disputable=DISPUTABLE, **context)
         self.out.files[path] = page
@@ -140,9 +144,11 @@ class Pages:
 
 
 def render_site(graph: Graph, tours: list[content.Tour] | None = None,
-                home: content.Home | None = None) -> Rendered:
-    """Every page and asset of the site, in memory."""
-    pages = Pages(graph)
+                home: content.Home | None = None, endpoint: bool = False) -> Rendered:
+    """Every page and asset of the site, in memory; with ``endpoint``, also the query page
+    for the SPARQL endpoint `mhkg serve` puts beside the site (and a link to it in the
+    menu)."""
+    pages = Pages(graph, [*NAV, ("sparql.html", "SPARQL")] if endpoint else NAV)
     tours = content.load_tours(content.shipped("tours")) if tours is None else tours
     resolved = []
     for tour in tours:
@@ -169,6 +175,8 @@ def render_site(graph: Graph, tours: list[content.Tour] | None = None,
     _tours(pages, resolved)
     _network(pages)
     files = pages.out.files
+    if endpoint:
+        _sparql_page(pages)
     for name in ASSETS:
         files[f"assets/{name}"] = asset(name)
     type_names = {t: node_style(t).name for t in TYPE_TITLES}
@@ -267,6 +275,23 @@ def _network(pages: Pages) -> None:
         graph.network, title="The whole graph, by community: open a group, or click a node",
         download_name="mhkg-network", node_links=links, nav=nav, layout_name="groups")
     pages.out.kinds["network"] = 1
+
+
+def _sparql_page(pages: Pages) -> None:
+    """The query page: an editor for the endpoint at ``sparql``, with every canned query
+    as an example (their parameters left open, so each answers for every value)."""
+    from kg import ID_NS, PREFIXES
+
+    examples = [{"name": r.query.name, "title": r.query.title, "text": r.query.sparql.strip()}
+                for r in pages.graph.queries]
+    first = ("SELECT ?strategy ?label ?published WHERE {\n  ?strategy a mhkg:Strategy ; "
+             "rdfs:label ?label .\n  OPTIONAL { ?strategy dct:issued ?published }\n}\n"
+             "ORDER BY ?published ?label")
+    data = {"endpoint": "sparql", "examples": examples, "first": first, "ids": ID_NS,
+            "pages": pages.graph.urls, "prefixes": PREFIXES}
+    pages.render("sparql.html", "sparql.html.j2", "SPARQL", "sparql", csp=ENDPOINT_CSP,
+                 data=data, examples=examples, first=first, prefixes=PREFIXES)
+    pages.out.files["assets/sparql.js"] = asset("sparql.js")
 
 
 # ---- writing -----------------------------------------------------------------------------
