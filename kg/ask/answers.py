@@ -4,8 +4,8 @@ The explorer's query forms run in the browser on answers computed here at build 
 parameter variable of a canned query is projected (pyoxigraph binds a substitution only
 then), so one run with nothing bound yields every solution together with the value each
 parameter would have to take to keep it. The rows for a setting (``--factor money``) are the
-solutions whose parameter variables hold those values, made distinct and collected exactly
-as :func:`kg.ask.queries.run` makes them. A setting that matches no solution has no rows, as
+solutions whose parameter variables hold those values, made distinct, sorted and collected
+exactly as :func:`kg.ask.queries.run` makes them. A setting that matches no solution has no rows, as
 the command line would answer.
 
 That holds for a query whose parameters only narrow its matches. One that also widens them
@@ -25,10 +25,9 @@ from kg.ask.queries import (
     PREFIXES,
     CannedQuery,
     QueryError,
-    collected,
-    distinct,
     effective_parameters,
     entity_slugs,
+    finished,
     plain,
     run,
 )
@@ -103,7 +102,7 @@ def answers(query: CannedQuery, store: Any) -> Answers | None:
             hits = set(index.get((name, value), ()))
             chosen = hits if chosen is None else chosen & hits
         picked = range(len(raw)) if chosen is None else sorted(chosen)
-        return collected(query, distinct([raw[i] for i in picked]))
+        return finished(query, [dict(raw[i]) for i in picked], unique=True)
 
     required = [n for n, p in query.parameters.items() if p.required and p.default is None]
     probes = [] if required else [{}]

@@ -20,7 +20,9 @@ from kg.core.problems import did_you_mean
 # pyoxigraph binds a substitution only when its variable is projected: every parameter
 # variable must appear in the SELECT clause (it is not shown unless listed in columns).
 QUERY_FIELDS = {"name", "title", "description", "example", "columns", "table", "headers",
-                "parameters", "sparql", "cypher", "collect", "key", "phrases", "symbols"}
+                "parameters", "sparql", "cypher", "collect", "key", "phrases", "symbols",
+                "lists"}
+LIST_SEPARATOR = "; "
 COLLECT_FIELDS = {"into", "by", "items"}
 PARAMETER_FIELDS = {"description", "default", "kind", "types", "allowed", "required"}
 
@@ -61,6 +63,11 @@ class CannedQuery:
     phrases: list[Any] = field(default_factory=list)  # str, or {say: str, rows: slot}
     # Shorter values for a narrow table (column -> value -> symbol), explained in the key.
     symbols: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Columns holding a "; "-joined list (GROUP_CONCAT, collect in Cypher): SPARQL leaves the
+    # order of a GROUP_CONCAT undefined, and engines differ (Jena and Oxigraph did, and one
+    # engine differed with the file format it loaded), so the items are sorted after the
+    # query, whatever answered it.
+    lists: list[str] = field(default_factory=list)
 
     @property
     def fetched(self) -> list[str]:
@@ -99,6 +106,10 @@ def load_query(name: str, directory: Path | None = None) -> CannedQuery:
             allowed=[str(a) for a in spec.get("allowed") or []],
             default=None if spec.get("default") is None else str(spec["default"]),
             required=bool(spec.get("required", False)))
+    lists = [str(c) for c in raw.get("lists") or []]
+    if set(lists) - set(raw["columns"]):
+        raise ValueError(f"{path}: lists names columns the query does not have: "
+                         f"{sorted(set(lists) - set(raw['columns']))}")
     collect = raw.get("collect")
     if collect is not None and (set(collect) != COLLECT_FIELDS
                                 or collect["into"] not in raw["columns"]):
@@ -112,7 +123,8 @@ def load_query(name: str, directory: Path | None = None) -> CannedQuery:
                        key=" ".join(str(raw.get("key") or "").split()),
                        phrases=_phrases(path, raw.get("phrases")),
                        symbols={str(c): {str(k): str(v) for k, v in m.items()}
-                                for c, m in (raw.get("symbols") or {}).items()})
+                                for c, m in (raw.get("symbols") or {}).items()},
+                       lists=lists)
 
 
 def _phrases(path: Path, raw: Any) -> list[Any]:
@@ -235,9 +247,27 @@ def run(query: CannedQuery, store: Any, given: dict[str, str | None]) -> list[di
     """Run a canned query; rows are dicts keyed by its columns (values as plain Python)."""
     substitutions = bind(query, store, given)
     solutions = store.query(query.sparql, prefixes=PREFIXES, substitutions=substitutions)
+    return rows_of(query, solutions)
+
+
+def rows_of(query: CannedQuery, solutions: Any) -> list[dict[str, Any]]:
+    """The answer's rows from any SPARQL engine's solutions (each maps a variable's name to
+    an RDF term in pyoxigraph's form, None when unbound): the tests give Jena's here."""
     variables = [(c, c.replace("-", "_")) for c in query.fetched]
-    return collected(query, distinct([{c: plain(row[v]) for c, v in variables}
-                                      for row in solutions]))
+    return finished(query, [{c: plain(row[v]) for c, v in variables} for row in solutions],
+                    unique=True)
+
+
+def finished(query: CannedQuery, rows: list[dict[str, Any]],
+             unique: bool = False) -> list[dict[str, Any]]:
+    """Rows with their list cells sorted, without repeats when ``unique``, then collected:
+    what every backend returns."""
+    for row in rows:
+        for column in query.lists:
+            value = row.get(column)
+            if isinstance(value, str) and LIST_SEPARATOR in value:
+                row[column] = LIST_SEPARATOR.join(sorted(value.split(LIST_SEPARATOR)))
+    return collected(query, distinct(rows) if unique else rows)
 
 
 def distinct(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

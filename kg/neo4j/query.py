@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.ask.queries import CannedQuery, QueryError, checked_values, collected
+from kg.ask.queries import CannedQuery, QueryError, checked_values, finished
 from kg.neo4j.mapping import BASE_LABEL, META_LABEL
 
 
@@ -114,8 +114,8 @@ def run(query: CannedQuery, driver: Any, given: dict[str, str | None],
     check_loaded(driver, database, allow_partial)
     params = bind(query, driver, given, database)
     _, records = read(driver, query.cypher, params, database)
-    return collected(query, [{c: plain(record.get(c)) for c in query.fetched}
-                             for record in records])
+    return finished(query, [{c: plain(record.get(c)) for c in query.fetched}
+                            for record in records])
 
 
 def run_cypher(driver: Any, text: str, params: dict[str, Any] | None = None,

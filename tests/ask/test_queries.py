@@ -333,3 +333,38 @@ def test_a_quote_is_shown_with_its_own_source(disputed_data: Path) -> None:
     rows = run(load_query("funding"), open_store(disputed_data), {})
     [row] = [r for r in rows if r["strategy"] == "first" and r["funding"]]
     assert (row["quote"], row["source"]) == ("Another look at the First Strategy", "other-2020")
+
+
+def test_every_list_a_query_joins_is_declared_so_that_its_items_are_sorted() -> None:
+    """A GROUP_CONCAT's order is the engine's (Jena's differed from Oxigraph's): each column
+    joined with "; " is in the query's ``lists``, whose items are sorted after the query
+    (tests/jena checks the answers on both engines)."""
+    import re
+
+    for query in all_queries():
+        joined = set(re.findall(r'GROUP_CONCAT\((?:DISTINCT )?[^;]*; separator="; "\) AS \?(\w+)',
+                                query.sparql))
+        shown = {c for c in query.columns if c.replace("-", "_") in joined}
+        assert shown == set(query.lists), query.name
+
+
+def test_list_cells_are_sorted_whatever_order_the_engine_gave(store: Any) -> None:
+    from kg.ask.queries import rows_of
+
+    query = load_query("recommendations")
+    assert "addresses" in query.lists
+    backwards = [{c.replace("-", "_"): None for c in query.fetched}]
+    import pyoxigraph as ox
+
+    backwards[0]["addresses"] = ox.Literal("time; money; leadership")
+    rows = rows_of(query, backwards)
+    assert rows[0]["addresses"] == "leadership; money; time"
+
+
+def test_a_query_file_naming_a_list_it_does_not_have_is_refused(tmp_path: Path) -> None:
+    source = load_query("timeline").path.read_text(encoding="utf-8")
+    (tmp_path / "timeline.yaml").write_text(
+        source.replace("lists: [hitched_onto]", "lists: [hitched_onto, nowhere]"),
+        encoding="utf-8")
+    with pytest.raises(ValueError, match="lists names columns the query does not have"):
+        load_query("timeline", tmp_path)

@@ -159,14 +159,41 @@ def java_available(cache_dir: Path | None = None) -> str | None:
     return None
 
 
-def _run(cmd: list[str], what: str, timeout: float, **kw) -> None:
+def _run(cmd: list[str], what: str, timeout: float, error: type[Exception] | None = None,
+         **kw) -> None:
+    failure = error or Neo4jError
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise Neo4jError(f"{what} failed: {exc}") from exc
+        raise failure(f"{what} failed: {exc}") from exc
     if res.returncode != 0:
         tail = "\n".join((res.stdout + res.stderr).splitlines()[-40:])
-        raise Neo4jError(f"{what} failed (exit {res.returncode}): {' '.join(cmd)}\n{tail}")
+        raise failure(f"{what} failed (exit {res.returncode}): {' '.join(cmd)}\n{tail}")
+
+
+def maven_fetch(pom: str, home: Path, what: str, env: dict[str, str],
+                error: type[Exception] | None = None) -> Path:
+    """Resolve the runtime dependencies of ``pom`` with Maven into ``home/lib`` (once: a
+    ``.complete`` marker says it is whole); the caller holds ``home``'s lock."""
+    lib = home / "lib"
+    if (lib / ".complete").exists():
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise (error or Neo4jError)(f"Maven (mvn) is needed to fetch {what} into {home}")
+    work = Path(tempfile.mkdtemp(prefix="fetch-", dir=home))
+    try:
+        (work / "pom.xml").write_text(pom)
+        _run([mvn, "-q", "-B", "-f", str(work / "pom.xml"),
+              f"{DEPENDENCY_PLUGIN}:copy-dependencies", "-DincludeScope=runtime",
+              f"-DoutputDirectory={work / 'lib'}"],
+             f"resolving {what} with Maven", 1800, error, env=env)
+        shutil.rmtree(lib, ignore_errors=True)
+        (work / "lib").rename(lib)
+        (lib / ".complete").write_text(what + "\n")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return lib
 
 
 def ensure_neo4j(cache_dir: Path | None = None) -> Path:
@@ -181,23 +208,8 @@ def ensure_neo4j(cache_dir: Path | None = None) -> Path:
     env = {**os.environ, "JAVA_HOME": str(jdk)}
     with open(home / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers: one fetches, others wait
-        lib = home / "lib"
-        if not (lib / ".complete").exists():
-            mvn = shutil.which("mvn")
-            if mvn is None:
-                raise Neo4jError("Maven (mvn) is needed to fetch Neo4j into " + str(home))
-            work = Path(tempfile.mkdtemp(prefix="fetch-", dir=home))
-            try:
-                (work / "pom.xml").write_text(_POM.format(version=NEO4J_VERSION))
-                _run([mvn, "-q", "-B", "-f", str(work / "pom.xml"),
-                      f"{DEPENDENCY_PLUGIN}:copy-dependencies", "-DincludeScope=runtime",
-                      f"-DoutputDirectory={work / 'lib'}"],
-                     f"resolving org.neo4j:neo4j:{NEO4J_VERSION} with Maven", 1800, env=env)
-                shutil.rmtree(lib, ignore_errors=True)
-                (work / "lib").rename(lib)
-                (lib / ".complete").write_text(NEO4J_VERSION + "\n")
-            finally:
-                shutil.rmtree(work, ignore_errors=True)
+        lib = maven_fetch(_POM.format(version=NEO4J_VERSION), home,
+                          f"org.neo4j:neo4j:{NEO4J_VERSION}", env)
         launcher = _launcher_dir(home)
         if not (launcher / ".complete").exists():
             for old in home.glob("launcher-*"):  # stale builds of an older launcher source
