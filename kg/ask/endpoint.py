@@ -79,7 +79,8 @@ class Endpoint:
 
     def handle(self, method: str, query_string: str, headers: Any, body: bytes = b"") -> Reply:
         """One request to the endpoint. ``headers`` is any mapping with a case-insensitive
-        ``get`` (http.server's message, or a dict with lower-case keys)."""
+        ``get`` (http.server's message, or a dict with lower-case keys). A HEAD is answered
+        as a GET (the server sends the headers only, Content-Length included)."""
         method = method.upper()
         if method == "OPTIONS":
             return Reply(204, b"", [*SHARED, ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
@@ -138,10 +139,7 @@ class Endpoint:
         if len(queries) > 1:
             return error(400, "give query once: the request holds "
                               f"{len(queries)} query parameters")
-        reply = self.answer(queries[0], accept, formats[0] if formats else None)
-        if method == "HEAD":
-            reply.body = b""
-        return reply
+        return self.answer(queries[0], accept, formats[0] if formats else None)
 
     def answer(self, text: str, accept: str | None, name: str | None) -> Reply:
         """Run one query within the endpoint's limits."""
@@ -158,10 +156,12 @@ class Endpoint:
         except results.NotAcceptable as exc:
             return error(406, str(exc))
         except sparql.QueryTimeout as exc:
-            message = str(exc).replace(", or allow more with --timeout", "")
-            return error(503, message)
+            return error(503, str(exc).replace(sparql.TIMEOUT_HINT, ""))
         except sparql.QueryFailed as exc:
-            return error(503 if "memory" in str(exc) else 500, str(exc))
+            message = str(exc)
+            if "NotInXml: " in message:  # a value the format asked for cannot carry
+                return error(406, message.split("NotInXml: ", 1)[1])
+            return error(503 if "memory" in message else 500, message)
         finally:
             self.slots.release()
         headers = [("Content-Type", _content_type(answer.media_type)), *SHARED,
@@ -173,7 +173,7 @@ class Endpoint:
     def describe(self, accept: str | None, name: str | None) -> Reply:
         """The SPARQL 1.1 Service Description, or the query page for a browser."""
         if not name and _prefers_html(accept):
-            return Reply(303, b"", [("Location", PAGE), *SHARED])
+            return Reply(303, b"", [("Location", "/" + PAGE), *SHARED])
         try:
             fmt = results.choose(accept, "graph", name)
         except results.NotAcceptable as exc:

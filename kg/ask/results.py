@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -146,19 +147,37 @@ def _json_term(term: Any) -> dict[str, Any]:
                                         "object": _json_term(term.object)}}
 
 
+# XML 1.0 cannot carry these at all; CR, LF and tab it would change (a parser reads a raw
+# CR as LF, and normalises white space in attributes), so they go as character references
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_REFERENCES = {"\r": "&#13;", "\n": "&#10;", "\t": "&#9;"}
+
+
+class NotInXml(ValueError):
+    """A value holds a character XML 1.0 cannot carry."""
+
+
+def _text(value: str) -> str:
+    bad = _XML_FORBIDDEN.search(value)
+    if bad:
+        raise NotInXml(f"a value holds U+{ord(bad.group(0)):04X}, which XML cannot carry: "
+                       "ask for SPARQL JSON, CSV or TSV")
+    return escape(value, _XML_REFERENCES)
+
+
 def _xml_term(term: Any) -> str:
     kind = _kind(term)
     if kind == "NamedNode":
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_text(term.value)}</uri>"
     if kind == "BlankNode":
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_text(term.value)}</bnode>"
     if kind == "Literal":
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return (f"<literal datatype={quoteattr(term.datatype.value)}>"
-                    f"{escape(term.value)}</literal>")
-        return f"<literal>{escape(term.value)}</literal>"
+                    f"{_text(term.value)}</literal>")
+        return f"<literal>{_text(term.value)}</literal>"
     return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"
             f"{_xml_term(term.predicate)}</predicate><object>{_xml_term(term.object)}"
             "</object></triple>")

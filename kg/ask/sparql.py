@@ -49,6 +49,7 @@ MEMORY_BUDGET = 2 * 1024 ** 3  # bytes a query may allocate beyond what the proc
 # once break each other ("Param.postParse2() takes 2 positional arguments"), as the
 # endpoint's threads would. One parse at a time; a parse takes milliseconds.
 _PARSING = threading.Lock()
+TIMEOUT_HINT = ", or allow more with --timeout"  # the command line's; an endpoint drops it
 
 
 class RefusedQuery(Exception):
@@ -337,7 +338,7 @@ def _in_child(produce: Callable[[], Iterator[tuple[str, Any]]],
             left = deadline - time.monotonic()
             if left <= 0 or not parent.poll(left):
                 raise QueryTimeout(f"the query ran for more than {timeout:g} s and was "
-                                   "stopped: narrow it, or allow more with --timeout")
+                                   f"stopped: narrow it{TIMEOUT_HINT}")
             try:
                 message = parent.recv()
             except EOFError:

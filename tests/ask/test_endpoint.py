@@ -276,7 +276,7 @@ def test_get_with_no_query_describes_the_service(endpoint: Endpoint, store: Any)
 def test_a_browser_asking_for_the_endpoint_is_sent_to_the_query_page(
         endpoint: Endpoint) -> None:
     reply = get(endpoint, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
-    assert reply.status == 303 and ("Location", "sparql.html") in reply.headers
+    assert reply.status == 303 and ("Location", "/sparql.html") in reply.headers
 
 
 def test_options_allows_reading_from_any_origin_and_head_sends_no_body(
@@ -287,8 +287,8 @@ def test_options_allows_reading_from_any_origin_and_head_sends_no_body(
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in headers["Access-Control-Allow-Methods"]
     assert "POST" not in headers["Access-Control-Allow-Methods"]
-    head = get(endpoint, method="HEAD", query=SELECT)
-    assert head.status == 200 and head.body == b""
+    head = get(endpoint, method="HEAD", query=SELECT)  # the server sends its headers only
+    assert head.status == 200 and head.body == get(endpoint, query=SELECT).body
 
 
 def test_queries_checked_in_many_threads_at_once_are_each_read_right() -> None:
@@ -314,3 +314,15 @@ def test_queries_checked_in_many_threads_at_once_are_each_read_right() -> None:
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(one, range(400)))
     assert got == ["refused" if n % 7 == 0 else forms[n % 4] for n in range(400)]
+
+
+def test_xml_results_carry_line_ends_and_refuse_what_xml_cannot_hold(endpoint: Endpoint) -> None:
+    text = 'SELECT ?x WHERE { BIND("a\\r\\nb\\tc <&>" AS ?x) }'
+    reply = get(endpoint, "application/sparql-results+xml", query=text)
+    assert reply.status == 200
+    (row,) = Result.parse(io.BytesIO(reply.body), format="xml")
+    assert str(row[0]) == "a\r\nb\tc <&>"  # a raw CR would have been read back as LF
+    bad = get(endpoint, "application/sparql-results+xml",
+              query='SELECT ?x WHERE { BIND("a\\bc" AS ?x) }')
+    assert bad.status == 406 and "U+0008" in error_of(bad)["message"]
+    assert get(endpoint, None, query='SELECT ?x WHERE { BIND("a\\bc" AS ?x) }').status == 200

@@ -212,6 +212,9 @@ def test_a_request_naming_another_host_is_refused(served: str) -> None:
     connection.request("GET", "/sparql?query=ASK%7B%7D", headers={"Host": "evil.example"})
     response = connection.getresponse()
     assert response.status == 421 and b"evil.example" in response.read()
+    assert response.getheader("Connection") == "close"  # a body it refused is left unread
+    connection.close()
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     connection.request("GET", "/index.html", headers={"Host": f"localhost:{parts.port}"})
     response = connection.getresponse()
     assert response.status == 200 and b"mhkg" in response.read()
@@ -261,3 +264,19 @@ def test_a_port_in_use_is_a_usage_error(fixture_data: Path) -> None:
         taken.server_close()
     assert done.returncode == 2
     assert "choose another port with --port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_head_sends_the_length_a_get_would(served: str) -> None:
+    parts = urlsplit(served)
+    path = "/sparql?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+    lengths = []
+    for method in ("GET", "HEAD"):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection.request(method, path)
+        response = connection.getresponse()
+        body = response.read()
+        lengths.append((response.status, response.getheader("Content-Length"), len(body)))
+        connection.close()
+    (get_status, get_length, got), (head_status, head_length, head_body) = lengths
+    assert get_status == head_status == 200 and get_length == head_length == str(got)
+    assert head_body == 0

@@ -28,7 +28,6 @@ from urllib.parse import urlsplit
 
 HOST = "127.0.0.1"
 ENDPOINT_PATH = "/sparql"
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 
 class PortInUse(OSError):
@@ -54,6 +53,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     failed requests, each on one line with its path cut short."""
 
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a client may take to send a request (or keep an idle connection)
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".js": "text/javascript", ".css": "text/css",
                       ".html": "text/html; charset=utf-8"}
@@ -76,21 +76,23 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         if host is None:
             return False
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if name.lower() in LOOPBACK_NAMES or is_loopback(name):
+        if is_loopback(name):
             return False
+        self.close_connection = True  # a body, if any, is left unread
         self._reply_json(421, f"this server answers only for 127.0.0.1 and localhost, not "
                               f"{_printable(host, 80)!r}")
         return True
 
     def _is_endpoint(self) -> bool:
-        return self.server.endpoint is not None and urlsplit(self.path).path.rstrip("/") == \
-            ENDPOINT_PATH
+        return self.server.endpoint is not None and urlsplit(self.path).path == ENDPOINT_PATH
 
     def _send(self, reply: Any, head_only: bool = False) -> None:
         self.send_response(reply.status)
         for name, value in reply.headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
+        if self.close_connection:  # a body left unread: the client must not reuse this one
+            self.send_header("Connection", "close")
         self.end_headers()
         if not head_only and reply.body:
             self.wfile.write(reply.body)

@@ -107,14 +107,19 @@
           var seconds = ((Date.now() - started) / 1000).toFixed(2) + " s";
           if (!response.ok) {
             var message = body;
-            try { message = JSON.parse(body).message; } catch (e) { /* not JSON: shown as is */ }
+            try { message = JSON.parse(body).message || body; } catch (e) { /* not JSON: shown as is */ }
             wrap.hidden = true;
             status.textContent = "The endpoint refused the query (" + response.status + "): " + message;
             return;
           }
           var note = cut ? " \u2014 cut at " + Number(cut).toLocaleString("en-GB") + " rows, the server\u2019s limit" : "";
           if (kind.indexOf("json") !== -1) {
-            var answer = JSON.parse(body);
+            var answer;
+            try { answer = JSON.parse(body); } catch (e) {
+              wrap.hidden = true;
+              status.textContent = "The endpoint sent an answer this page cannot read (" + e.message + ")";
+              return;
+            }
             if (Object.prototype.hasOwnProperty.call(answer, "boolean")) {
               show(["answer"], [{"answer": {"type": "literal", "value": answer["boolean"] ? "yes" : "no"}}]);
               status.textContent = "ASK: " + (answer["boolean"] ? "yes" : "no") + " (" + seconds + ")";
