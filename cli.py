@@ -48,6 +48,32 @@ def format_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default="table", show_default=True, help="Output format.")(func)
 
 
+def cite_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--cite and --style: citations in Markdown output."""
+    func = click.option(
+        "--style", default="chicago-author-date", show_default=True, metavar="CSL",
+        help="Citation style of the references in Markdown: a CSL style's name "
+             "(chicago-author-date, apa, harvard-cite-them-right, vancouver, ...).")(func)
+    return click.option(
+        "--cite", is_flag=True,
+        help="With --format markdown: a footnote after each source, and the references as "
+             "the footnotes.")(func)
+
+
+def checked_style(style: str, fmt: str, cite: bool) -> str:
+    """The citation style, refused when unknown; --cite and --style need Markdown."""
+    from kg.graph.bibliography import DEFAULT_STYLE, UnknownStyle, style_path
+
+    if fmt != "markdown" and (cite or style != DEFAULT_STYLE):
+        raise UsageProblem("--cite and --style shape the references of Markdown output: add "
+                           "--format markdown")
+    try:
+        style_path(style)
+    except UnknownStyle as exc:
+        raise UsageProblem(str(exc)) from None
+    return style
+
+
 def _keep_width(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
     ctx.meta["mhkg.width"] = value
 
@@ -244,14 +270,16 @@ def load_store(data: Path | None) -> Any:
     return valid_or_exit(lambda: open_store(folder))
 
 
-EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv", "graphml", "gexf", "dot"]
+EXPORT_FORMATS = ["ttl", "nt", "jsonld", "csv", "graphml", "gexf", "dot", "bibtex", "ris",
+                  "csl-json"]
 
 
 @cli.command()
 @data_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="ttl, nt and jsonld: the RDF graph; csv: one row per fact with its evidence; "
-                   "graphml and gexf: the network for Gephi; dot: for Graphviz.")
+                   "graphml and gexf: the network for Gephi; dot: for Graphviz; bibtex, ris "
+                   "and csl-json: the sources, for Zotero or any reference manager.")
 @click.option("-o", "--out", callback=clean_out,
               type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="File to write (replaced atomically); - writes to standard output.")
@@ -264,6 +292,7 @@ def export(data: Path | None, fmt: str, out: Path) -> None:
       mhkg export --format csv -o facts.csv
       mhkg export --format graphml -o mhkg.graphml
       mhkg export --format nt -o - | wc -l
+      mhkg export --format bibtex -o mhkg-sources.bib
     """
     import tempfile
 
@@ -279,13 +308,25 @@ def export(data: Path | None, fmt: str, out: Path) -> None:
             from kg.views.graph_files import write_graph
 
             write_graph(project(store), fmt, target)
+        elif fmt in ("bibtex", "ris", "csl-json"):
+            from kg.core.atomic import write_text
+            from kg.graph.bibliography import write
+
+            write_text(target, write(store, fmt))
         else:
-            write_export(store, cached_graph(resolve_data(data)), fmt, target)
+            write_export(store, cached_graph(resolve_data(data)), fmt, target,
+                         context_beside=not to_stdout)
         if to_stdout:
             sys.stdout.buffer.write(target.read_bytes())
             sys.stdout.buffer.flush()
             return
     click.echo(f"wrote {out} ({out.stat().st_size:,} bytes)")
+    if fmt == "jsonld":
+        from kg.graph.jsonld import CONTEXT_FILE
+
+        if out.name != CONTEXT_FILE:
+            click.echo(f"wrote {out.parent / CONTEXT_FILE} (its @context, for your own "
+                       "documents)")
 
 
 @cli.command("queries")
@@ -339,10 +380,11 @@ def make_query_command(query: Any) -> click.Command:
     from kg.ask.queries import QueryError, effective_parameters
     from kg.core.markup import plain
 
-    def callback(data: Path | None, fmt: str, backend: str, allow_partial: bool,
-                 **given: str | None) -> None:
+    def callback(data: Path | None, fmt: str, backend: str, allow_partial: bool, cite: bool,
+                 style: str, **given: str | None) -> None:
         from kg.ask.queries import run
 
+        checked_style(style, fmt, cite)
         values = {name.replace("_", "-"): value for name, value in given.items()}
         store = None
         try:
@@ -353,7 +395,8 @@ def make_query_command(query: Any) -> click.Command:
                 rows = run_on_backend(backend, query, data, values, allow_partial)
         except QueryError as exc:
             raise UsageProblem(str(exc)) from None
-        print_answer(query, rows, effective_parameters(query, values), fmt, store or data)
+        print_answer(query, rows, effective_parameters(query, values), fmt, store or data,
+                     cite=cite, style=style)
 
     def write_help(command: click.Command) -> None:
         command.help = (f"{query.title}.\n\n{plain(query.description)}\n\n\b\nExample:\n  "
@@ -373,17 +416,29 @@ def make_query_command(query: Any) -> click.Command:
         for name, param in query.parameters.items()]
     command = _QueryCommand(query.name, callback=callback, params=params,
                             short_help=query.title, write_help=write_help)
-    for decorate in (backend_option, format_option, data_option):
+    for decorate in (cite_option, backend_option, format_option, data_option):
         decorate(command)
     return command
 
 
 def print_answer(query: Any, rows: list[dict[str, Any]], params: dict[str, Any], fmt: str,
-                 store_or_data: Any, extra: dict[str, Any] | None = None) -> None:
-    """A canned query's answer: its title, the table and its key; or the other formats."""
+                 store_or_data: Any, extra: dict[str, Any] | None = None, cite: bool = False,
+                 style: str = "chicago-author-date") -> None:
+    """A canned query's answer: its title, the table and its key; or the other formats.
+    Markdown ends with the references the answer rests on (as footnotes with ``cite``)."""
     from kg.core.formatting import render
 
     payload = {"query": query.name, "title": query.title, "parameters": params, **(extra or {})}
+    if fmt == "markdown":
+        from kg.graph.bibliography import markdown_references, marked, source_ids, sources_in
+
+        store = store_or_data if hasattr(store_or_data, "query") else load_store(store_or_data)
+        ids = source_ids(store)
+        shown = marked(rows, ids) if cite else rows
+        click.echo(render(shown, query.columns, fmt, extra=payload), nl=False)
+        click.echo(markdown_references(store, sources_in(rows, ids), style, footnotes=cite),
+                   nl=False)
+        return
     if fmt != "table":
         click.echo(render(rows, query.columns, fmt, extra=payload), nl=False)
         return
@@ -610,8 +665,9 @@ def diagram(data: Path | None, out: Path, view: str, focus_id: str | None, depth
 @cli.command()
 @data_option
 @format_option
+@cite_option
 @click.argument("entity_id", metavar="ID")
-def show(data: Path | None, fmt: str, entity_id: str) -> None:
+def show(data: Path | None, fmt: str, cite: bool, style: str, entity_id: str) -> None:
     """Show a readable profile of any entity, with the evidence for every fact.
 
     For a strategy, the twelve factors as helped / hindered / mixed / not discussed; for a
@@ -621,10 +677,12 @@ def show(data: Path | None, fmt: str, entity_id: str) -> None:
     Example:
       mhkg show nsf-mh
       mhkg show louis-appleby --format markdown
+      mhkg show nsf-mh --format markdown --cite --style apa
     """
     from kg.ask.show import describe
     from kg.views.show_render import render_markdown, render_text, rows
 
+    checked_style(style, fmt, cite)
     store = load_store(data)
     try:
         profile = describe(store, entity_id)
@@ -633,7 +691,15 @@ def show(data: Path | None, fmt: str, entity_id: str) -> None:
     if fmt == "table":
         click.echo(render_text(profile, table_width()), nl=False)
     elif fmt == "markdown":
-        click.echo(render_markdown(profile), nl=False)
+        if cite:
+            from kg.graph.bibliography import markdown_references
+            from kg.views.show_render import cited_markdown
+
+            text, cited = cited_markdown(profile)
+            click.echo(text + markdown_references(store, cited, style, footnotes=True),
+                       nl=False)
+        else:
+            click.echo(render_markdown(profile), nl=False)
     elif fmt == "json":
         import json
 

@@ -21,3 +21,12 @@ PREFIXES = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
 }
+
+
+def open(data=None):  # noqa: A001 - kg.open(), as a notebook calls it
+    """Open the knowledge graph of a data folder (``data``, ``MHKG_DATA`` or the shipped
+    data): a :class:`kg.api.Graph`. kg.api is imported only now, so ``import kg`` stays
+    light for every command."""
+    from kg.api import open as _open
+
+    return _open(data)

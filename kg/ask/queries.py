@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import ID_NS, PREFIXES
+from kg.core.formatting import LIST_SEPARATOR
 from kg.core.paths import queries_dir
 from kg.core.problems import did_you_mean
 
@@ -22,7 +23,6 @@ from kg.core.problems import did_you_mean
 QUERY_FIELDS = {"name", "title", "description", "example", "columns", "table", "headers",
                 "parameters", "sparql", "cypher", "collect", "key", "phrases", "symbols",
                 "lists"}
-LIST_SEPARATOR = "; "
 COLLECT_FIELDS = {"into", "by", "items"}
 PARAMETER_FIELDS = {"description", "default", "kind", "types", "allowed", "required"}
 

@@ -15,6 +15,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+# between the items of a list in one cell (a GROUP_CONCAT, a list value)
+LIST_SEPARATOR = "; "
+
 FORMATS = ("table", "json", "csv", "markdown")
 
 

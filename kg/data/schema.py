@@ -168,6 +168,8 @@ TYPES: dict[str, EntityType] = {t.name: t for t in (
             _counts("evidenced numbers (integer claims)"),
             Field("limitations", "text", "what the source says of its own limits "
                   "(`{text, evidence}`)", "mhkg:limitations"),
+            Field("place", "text", "where it was published, as its reference or imprint "
+                  "names it (`{text, evidence}`): the city of a citation", "mhkg:place"),
         )),
     EntityType(
         "SuccessFactor", "factor", "one of the twelve success factors",

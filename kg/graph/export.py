@@ -83,11 +83,19 @@ def fact_rows(store: Any) -> list[dict[str, str]]:
     return rows
 
 
-def export(store: Any, data_nt: Path | bytes, fmt: str, out: Path) -> None:
-    """Write the graph (or, for csv, its facts with evidence) to ``out`` atomically."""
+def export(store: Any, data_nt: Path | bytes, fmt: str, out: Path,
+           context_beside: bool = True) -> None:
+    """Write the graph (or, for csv, its facts with evidence) to ``out`` atomically; JSON-LD
+    is compact, with mhkg's @context inline and (``context_beside``) in a file beside it."""
     if fmt == "nt":
         write_bytes(out, data_nt if isinstance(data_nt, bytes) else data_nt.read_bytes())
-    elif fmt in ("ttl", "jsonld"):
+    elif fmt == "jsonld":
+        from kg.graph.jsonld import CONTEXT_FILE, compact, context_file_text
+
+        write_text(out, compact(data_nt if isinstance(data_nt, bytes) else data_nt.read_bytes()))
+        if context_beside and out.name != CONTEXT_FILE:  # the published context, for a web
+            write_text(out.parent / CONTEXT_FILE, context_file_text())  # developer's own use
+    elif fmt == "ttl":
         import rdflib
 
         graph = rdflib.Graph()
@@ -97,10 +105,7 @@ def export(store: Any, data_nt: Path | bytes, fmt: str, out: Path) -> None:
             graph.parse(data_nt, format="nt")
         for prefix, ns in JSONLD_CONTEXT.items():
             graph.bind(prefix, ns)
-        if fmt == "ttl":
-            write_text(out, graph.serialize(format="turtle"))
-        else:
-            write_text(out, graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=1))
+        write_text(out, graph.serialize(format="turtle"))
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, CSV_COLUMNS, lineterminator="\n")

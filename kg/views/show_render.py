@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from contextvars import ContextVar
 from typing import Any
 
 from kg.ask.show import caption, polarity_text
@@ -267,15 +268,39 @@ def _md(text: Any) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+# the sources cited while a profile is written with footnotes (cited_markdown)
+_CITED: ContextVar[dict[str, None] | None] = ContextVar("cited", default=None)
+
+
 def _md_evidence(items: list[dict[str, Any]], indent: str = "  ") -> list[str]:
     lines = []
+    cited = _CITED.get()
     for ev in items:
-        lines.append(f"{indent}> “{_md(ev['quote'])}” — {_md(caption(ev))}")
+        mark = ""
+        if cited is not None:  # the work quoted, then the source that holds the words
+            for slug in filter(None, (ev.get("cites"), ev.get("source"))):
+                cited.setdefault(slug, None)
+                mark += f"[^{slug}]"
+        lines.append(f"{indent}> “{_md(ev['quote'])}” — {_md(caption(ev))}{mark}")
     return lines
 
 
 def render_markdown(profile: dict[str, Any]) -> str:
     """The profile as a Markdown document."""
+    return _render_markdown(profile)
+
+
+def cited_markdown(profile: dict[str, Any]) -> tuple[str, list[str]]:
+    """The profile as Markdown with a footnote mark (``[^id]``) after each quote's caption,
+    and the sources marked, in order (for their references as the notes)."""
+    token = _CITED.set({})
+    try:
+        return _render_markdown(profile), list(_CITED.get() or {})
+    finally:
+        _CITED.reset(token)
+
+
+def _render_markdown(profile: dict[str, Any]) -> str:
     lines = [f"# {_md(profile['label'])}", "",
              f"*{profile['type_label'] or profile['type']}*"
              + (f" ({profile['kind']})" if profile["kind"] else "")

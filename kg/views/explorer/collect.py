@@ -84,6 +84,8 @@ class Graph:
     # The search documents (kg.ask.search_index.documents) and source names (kg.ask.cite).
     search: tuple[list[Any], list[dict[str, str]]] = field(default_factory=lambda: ([], []))
     source_names: dict[str, str] = field(default_factory=dict)
+    # source id -> its reference in the site's citation style (kg.graph.bibliography)
+    references: dict[str, str] = field(default_factory=dict)
     synonyms: list[list[str]] | None = None  # None: the package's
     # source slug -> heading -> where in its text the section begins (when the text is here)
     sections: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -136,6 +138,9 @@ def collect(store: Any, network: bool = True) -> Graph:
 
     graph.search = documents(store)
     graph.source_names = names
+    from kg.graph.bibliography import references, source_ids
+
+    graph.references = dict(references(store, sorted(source_ids(store))))
     if network:
         from kg.graph.network import project
 

@@ -668,7 +668,18 @@ def query_page(graph: Graph, result: QueryResult) -> dict[str, Any]:
             "rows": rows, "others": others, "problem": result.problem,
             "empty": [heading(query, c) for c in columns if c in empty],
             "form": query_form(graph, result) if every is not None else None,
-            "withheld": result.withheld}
+            "withheld": result.withheld, "references": _references(graph, result)}
+
+
+def _references(graph: Graph, result: QueryResult) -> list[dict[str, str]]:
+    """The references of the sources the page's rows rest on (every setting's, on a page
+    with a form), in the style's order."""
+    from kg.graph.bibliography import sources_in
+
+    rows = result.answers.rows if result.answers is not None else result.rows
+    cited = set(sources_in(rows, set(graph.references)))
+    return [{"id": slug, "text": text} for slug, text in graph.references.items()
+            if slug in cited]
 
 
 def fitting(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
