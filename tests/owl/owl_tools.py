@@ -1,0 +1,105 @@
+"""OWL API and HermiT for tests, fetched from Maven Central and cached (as Jena and Neo4j are).
+
+``run_checks(ontology, data)`` runs OwlChecks.java: OWL API's OWL 2 DL profile check of the
+ontology, then HermiT on the ontology plus the data. Environment: MHKG_OWL_CACHE (default
+~/.cache/mhkg/owl).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.neo4j.neo4j_server import _run, find_jdk, maven_fetch
+
+OWLAPI_VERSION = "5.5.1"
+HERMIT_VERSION = "1.4.5.519"
+RUNNER = Path(__file__).with_name("OwlChecks.java")
+_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>mhkg.test</groupId><artifactId>owl-runtime</artifactId><version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>net.sourceforge.owlapi</groupId>
+      <artifactId>owlapi-distribution</artifactId><version>{owlapi}</version></dependency>
+    <dependency><groupId>net.sourceforge.owlapi</groupId>
+      <artifactId>org.semanticweb.hermit</artifactId><version>{hermit}</version></dependency>
+  </dependencies>
+</project>
+"""
+
+
+class OwlError(RuntimeError):
+    """Fetching, compiling or running OWL API and HermiT failed."""
+
+
+@dataclass
+class Checks:
+    violations: list[str] = field(default_factory=list)
+    consistent: bool | None = None
+    unsatisfiable: int | None = None
+    output: str = ""
+
+
+def _home() -> Path:
+    root = Path(os.environ.get("MHKG_OWL_CACHE") or "~/.cache/mhkg/owl").expanduser()
+    return root / f"owlapi-{OWLAPI_VERSION}-hermit-{HERMIT_VERSION}"
+
+
+def unavailable() -> str | None:
+    if find_jdk(17) is None:
+        return "no JDK >= 17 (java and javac) found for OWL API and HermiT; set JAVA_HOME"
+    if not (_home() / "lib" / ".complete").exists() and shutil.which("mvn") is None:
+        return f"Maven (mvn) not found and OWL API is not cached in {_home()}"
+    return None
+
+
+def ensure() -> Path:
+    home = _home()
+    jdk = find_jdk(17)
+    if jdk is None:
+        raise OwlError(unavailable() or "no JDK")
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "JAVA_HOME": str(jdk)}
+    with open(home / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lib = maven_fetch(_POM.format(owlapi=OWLAPI_VERSION, hermit=HERMIT_VERSION), home,
+                          f"OWL API {OWLAPI_VERSION} and HermiT {HERMIT_VERSION}", env, OwlError)
+        runner = home / f"runner-{hashlib.sha256(RUNNER.read_bytes()).hexdigest()[:12]}"
+        if not (runner / ".complete").exists():
+            for old in home.glob("runner-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            runner.mkdir()
+            _run([str(jdk / "bin" / "javac"), "--release", "17", "-d", str(runner), "-cp",
+                  str(lib / "*"), str(RUNNER)], "compiling the OWL checks", 300, OwlError,
+                 env=env)
+            (runner / ".complete").write_text("ok\n")
+    return runner
+
+
+def run_checks(ontology: Path, data: Path) -> Checks:
+    import subprocess
+
+    runner = ensure()
+    jdk = find_jdk(17)
+    assert jdk is not None
+    classpath = f"{runner}{os.pathsep}{runner.parent / 'lib' / '*'}"
+    done = subprocess.run([str(jdk / "bin" / "java"), "-Xmx2g", "-cp", classpath, "OwlChecks",
+                           str(ontology), str(data)], capture_output=True, text=True,
+                          timeout=600)
+    out = Checks(output=done.stdout + done.stderr)
+    if done.returncode != 0:
+        raise OwlError(f"the OWL checks failed (exit {done.returncode}):\n"
+                       + "\n".join(out.output.splitlines()[-30:]))
+    for line in done.stdout.splitlines():
+        if line.startswith("VIOLATION "):
+            out.violations.append(line[len("VIOLATION "):])
+        elif line.startswith("CONSISTENT "):
+            out.consistent = line.split()[1] == "true"
+        elif line.startswith("UNSATISFIABLE "):
+            out.unsatisfiable = int(line.split()[1])
+    return out
