@@ -14,8 +14,6 @@ Environment: MHKG_JENA_CACHE (default ~/.cache/mhkg/jena), MHKG_JENA_VERSION (de
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -23,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.neo4j.neo4j_server import _run, find_jdk, maven_fetch
+from tests.neo4j.neo4j_server import _run, find_jdk, java_tool
 
 JENA_VERSION = os.environ.get("MHKG_JENA_VERSION", "5.6.0")
 RUNNER = Path(__file__).with_name("JenaQueries.java")
@@ -47,10 +45,6 @@ def _home() -> Path:
     return root / JENA_VERSION
 
 
-def _runner_dir(home: Path) -> Path:
-    return home / f"runner-{hashlib.sha256(RUNNER.read_bytes()).hexdigest()[:12]}"
-
-
 def unavailable() -> str | None:
     """None if Jena can run here, else why not (for the skip message)."""
     if find_jdk(17) is None:
@@ -62,27 +56,10 @@ def unavailable() -> str | None:
 
 
 def ensure_jena() -> Path:
-    """Fetch Jena's jars and compile the runner into the cache (once); return the cache."""
-    home = _home()
-    jdk = find_jdk(17)
-    if jdk is None:
-        raise JenaError(unavailable() or "no JDK")
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "JAVA_HOME": str(jdk)}
-    with open(home / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test processes: one fetches
-        lib = maven_fetch(_POM.format(version=JENA_VERSION), home,
-                          f"org.apache.jena:jena-arq:{JENA_VERSION}", env, JenaError)
-        runner = _runner_dir(home)
-        if not (runner / ".complete").exists():
-            for old in home.glob("runner-*"):
-                shutil.rmtree(old, ignore_errors=True)
-            runner.mkdir()
-            _run([str(jdk / "bin" / "javac"), "--release", "17", "-d", str(runner), "-cp",
-                  str(lib / "*"), str(RUNNER)], "compiling the Jena runner", 300, JenaError,
-                 env=env)
-            (runner / ".complete").write_text("ok\n")
-    return home
+    """Fetch Jena's jars and compile the runner into the cache (once); return the runner's
+    folder (the jars are in its parent's lib)."""
+    return java_tool(_home(), _POM.format(version=JENA_VERSION),
+                     f"org.apache.jena:jena-arq:{JENA_VERSION}", RUNNER, JenaError)
 
 
 def term(value: dict[str, Any]) -> Any:
@@ -112,7 +89,7 @@ def run_queries(ntriples: Path, jobs: dict[str, tuple[str, dict[str, Any]]],
                 prefixes: dict[str, str] | None = None) -> dict[str, list[Solution] | str]:
     """Answer each job (name -> query text, substitutions as pyoxigraph terms) with Jena
     ARQ over the N-Triples file; an error is returned as its message."""
-    home = ensure_jena()
+    runner = ensure_jena()
     jdk = find_jdk(17)
     assert jdk is not None
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
@@ -123,7 +100,7 @@ def run_queries(ntriples: Path, jobs: dict[str, tuple[str, dict[str, Any]]],
             (work / f"{name}.bind").write_text(
                 "".join(f"{var}\t{value}\n" for var, value in bindings.items()),
                 encoding="utf-8")
-        classpath = f"{_runner_dir(home)}{os.pathsep}{home / 'lib' / '*'}"
+        classpath = f"{runner}{os.pathsep}{runner.parent / 'lib' / '*'}"
         _run([str(jdk / "bin" / "java"), "-Xmx1g", "-cp", classpath, "JenaQueries",
               str(ntriples), str(work)], "running the queries on Jena", 600, JenaError)
         out: dict[str, list[Solution] | str] = {}

@@ -196,6 +196,31 @@ def maven_fetch(pom: str, home: Path, what: str, env: dict[str, str],
     return lib
 
 
+def java_tool(home: Path, pom: str, what: str, source: Path,
+              error: type[Exception]) -> Path:
+    """A Java program (``source``, one file) compiled against the runtime dependencies of
+    ``pom``, fetched with Maven into ``home`` once; returns the folder of its classes (its
+    jars are in ``home/lib``). For the Jena and OWL tests; Java 17."""
+    jdk = find_jdk(17)
+    if jdk is None:
+        raise error(f"no JDK >= 17 (java and javac) found for {what}; set JAVA_HOME")
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "JAVA_HOME": str(jdk)}
+    with open(home / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test processes: one fetches
+        lib = maven_fetch(pom, home, what, env, error)
+        runner = home / f"runner-{hashlib.sha256(source.read_bytes()).hexdigest()[:12]}"
+        if not (runner / ".complete").exists():
+            for old in home.glob("runner-*"):  # builds of an older source
+                shutil.rmtree(old, ignore_errors=True)
+            runner.mkdir()
+            _run([str(jdk / "bin" / "javac"), "--release", "17", "-d", str(runner), "-cp",
+                  str(lib / "*"), str(source)], f"compiling {source.name}", 300, error,
+                 env=env)
+            (runner / ".complete").write_text("ok\n")
+    return runner
+
+
 def ensure_neo4j(cache_dir: Path | None = None) -> Path:
     """Fetch Neo4j's jars and build the launcher into the cache (once); return its dir."""
     home = _cache_root(cache_dir) / NEO4J_VERSION

@@ -7,14 +7,12 @@ ontology, then HermiT on the ontology plus the data. Environment: MHKG_OWL_CACHE
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.neo4j.neo4j_server import _run, find_jdk, maven_fetch
+from tests.neo4j.neo4j_server import find_jdk, java_tool
 
 OWLAPI_VERSION = "5.5.1"
 HERMIT_VERSION = "1.4.5.519"
@@ -59,26 +57,9 @@ def unavailable() -> str | None:
 
 
 def ensure() -> Path:
-    home = _home()
-    jdk = find_jdk(17)
-    if jdk is None:
-        raise OwlError(unavailable() or "no JDK")
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "JAVA_HOME": str(jdk)}
-    with open(home / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        lib = maven_fetch(_POM.format(owlapi=OWLAPI_VERSION, hermit=HERMIT_VERSION), home,
-                          f"OWL API {OWLAPI_VERSION} and HermiT {HERMIT_VERSION}", env, OwlError)
-        runner = home / f"runner-{hashlib.sha256(RUNNER.read_bytes()).hexdigest()[:12]}"
-        if not (runner / ".complete").exists():
-            for old in home.glob("runner-*"):
-                shutil.rmtree(old, ignore_errors=True)
-            runner.mkdir()
-            _run([str(jdk / "bin" / "javac"), "--release", "17", "-d", str(runner), "-cp",
-                  str(lib / "*"), str(RUNNER)], "compiling the OWL checks", 300, OwlError,
-                 env=env)
-            (runner / ".complete").write_text("ok\n")
-    return runner
+    """OWL API and HermiT in the cache, and the checks compiled (once): the runner's folder."""
+    return java_tool(_home(), _POM.format(owlapi=OWLAPI_VERSION, hermit=HERMIT_VERSION),
+                     f"OWL API {OWLAPI_VERSION} and HermiT {HERMIT_VERSION}", RUNNER, OwlError)
 
 
 def run_checks(ontology: Path, data: Path) -> Checks:
