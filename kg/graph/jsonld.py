@@ -2,7 +2,8 @@
 ``ontology/mhkg.context.jsonld``, written beside each export.
 
 With it a record reads as plain JSON: ``{"id": "strategy/nsf-mh", "type": "Strategy",
-"label": "...", "published": "1999", "ledBy": "person/louis-appleby"}``. mhkg's own terms are
+"label": "...", "published": "1999", "ledBy": "person/louis-appleby", "assessments":
+["assessment/...", ...]}``. mhkg's own terms are
 bare names (``@vocab``), entities are ids relative to ``@base``, every relation's value is an
 id (``"@type": "@id"``), and each date property has one term per precision, so that the
 value stays a plain string whatever its datatype: ``published`` (a year, xsd:gYear),
@@ -45,6 +46,8 @@ EXTERNAL: dict[str, Any] = {
     "subject": {"@id": RDF + "subject", "@type": "@id"},
     "predicate": {"@id": RDF + "predicate", "@type": "@id"},
     "object": RDF + "object",
+    # a strategy's record lists its assessments (each assessment names its strategy too)
+    "assessments": {"@reverse": ONTOLOGY_NS + "assesses", "@type": "@id"},
 }
 # properties whose values are dates of any precision: (term, IRI)
 DATES = [("published", DCT + "issued"), ("started", ONTOLOGY_NS + "started"),
@@ -114,14 +117,32 @@ def compact(ntriples: bytes) -> str:
     graph = rdflib.Graph()
     graph.parse(data=ntriples, format="nt")
     expanded = json.loads(graph.serialize(format="json-ld"))
+    _with_assessments(expanded)
     terms = shipped_context()
     document = jsonld.compact(expanded, terms, {"documentLoader": _no_loading})
     nodes = document.get("@graph", [])
     if not nodes and len(document) > 1:  # a graph of one node is compacted to that node
         nodes = [{k: v for k, v in document.items() if k != "@context"}]
     nodes.sort(key=lambda node: str(node.get("id", "")))
+    for node in nodes:  # values are sets (no @list here): in a stable order, ids sorted
+        for key, value in node.items():
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                node[key] = sorted(value)
     return json.dumps({"@context": terms["@context"], "@graph": nodes}, indent=1,
                       ensure_ascii=False) + "\n"
+
+
+def _with_assessments(nodes: list[dict[str, Any]]) -> None:
+    """Each strategy's node also states its assessments, from its side (``@reverse``): the
+    same triples, so that a strategy's record lists them (``"assessments": [...]``)."""
+    assesses = ONTOLOGY_NS + "assesses"
+    by_id = {node.get("@id"): node for node in nodes}
+    for node in nodes:
+        for target in node.get(assesses, []):
+            strategy = by_id.get(target.get("@id"))
+            if strategy is not None:
+                reverse = strategy.setdefault("@reverse", {}).setdefault(assesses, [])
+                reverse.append({"@id": node["@id"]})
 
 
 def _no_loading(url: str, options: Any = None) -> Any:

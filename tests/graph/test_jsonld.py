@@ -41,6 +41,8 @@ def test_a_record_reads_as_plain_json(exported: Path) -> None:
     assert nsf["label"] == "National Service Framework for Adult Mental Health Services"
     assert nsf["published"] == "1999" and "NSF-MH" in nsf["aliases"]
     assert nsf["evaluatedIn"] == "source/appleby-2004"  # a relation: an id, as a string
+    assert len(nsf["assessments"]) == 10 and "assessment/nsf-mh--money" in nsf["assessments"]
+    assert found["assessment/nsf-mh--money"]["assesses"] == "strategy/nsf-mh"
     assert found["source/cmh-2016"]["publishedMonth"] == "2016-01"  # its precision kept
     assert found["source/cmh-2016"]["participantCount"] == 18
     funding = found["funding/nsf-mh-1"]
@@ -81,3 +83,10 @@ def test_an_export_named_like_the_context_is_not_overwritten_by_it(real_sources:
     out = tmp_path / CONTEXT_FILE
     done = run_mhkg("export", "--format", "jsonld", "-o", str(out))
     assert done.returncode == 0 and json.loads(out.read_text(encoding="utf-8"))["@graph"]
+
+
+def test_the_export_is_the_same_bytes_each_time(real_sources: Path, tmp_path: Path,
+                                               exported: Path) -> None:
+    again = tmp_path / "again.jsonld"
+    assert run_mhkg("export", "--format", "jsonld", "-o", str(again)).returncode == 0
+    assert again.read_bytes() == (exported / "graph.jsonld").read_bytes()
