@@ -44,9 +44,10 @@ WHERE {
   OPTIONAL { ?s dct:bibliographicCitation ?citation }
 } ORDER BY ?slug"""
 
-# "Appleby, L.", "Durcan, G. et al.", "Gregory, S. et al. (eds)"; anything else is a name
+# "Appleby, L.", "Ó Súilleabháin, Ó.", "Durcan, G. et al.", "Gregory, S. et al. (eds)" (the
+# initials are letters of any alphabet, each with its point); anything else is a name
 # as a whole (an organisation: "Gullers Group", "The King's Fund")
-PERSON = re.compile(r"^(?P<family>[^,()]+), (?P<given>(?:[A-Z][a-z]*\.\s?)+?)"
+PERSON = re.compile(r"^(?P<family>[^,()]+), (?P<given>(?:[^\W\d_]+\.\s?)+?)"
                     r"(?P<etal>\s*et al\.)?(?:\s*\((?P<role>eds?)\.?\))?$")
 
 

@@ -206,3 +206,20 @@ def test_hostile_titles_are_escaped_in_bibtex_and_markdown(tmp_path: Path,
     assert "<b>" not in text.replace("\\<b\\>", "") and "\\<b\\>care\\</b\\>" in text
     assert "\\[x\\]" in text and "Costs & 100%" in text
     assert "\\*all\\*" in text
+
+
+@pytest.mark.parametrize("printed, family, given, literal, editor, et_al", [
+    ("Appleby, L.", "Appleby", "L.", None, False, False),
+    ("Ó Súilleabháin, Á. M.", "Ó Súilleabháin", "Á. M.", None, False, False),
+    ("Durcan, G. et al.", "Durcan", "G.", None, False, True),
+    ("Gregory, S. et al. (eds)", "Gregory", "S.", None, True, True),
+    ("Gullers Group", None, None, "Gullers Group", False, False),
+    ("The Health Foundation", None, None, "The Health Foundation", False, False),
+])
+def test_a_creator_is_read_as_printed(printed: str, family: str | None, given: str | None,
+                                      literal: str | None, editor: bool, et_al: bool) -> None:
+    from kg.graph.bibliography import parse_creator
+
+    creator = parse_creator(printed)
+    assert (creator.family, creator.given, creator.literal, creator.editor, creator.et_al) == \
+        (family, given, literal, editor, et_al)
