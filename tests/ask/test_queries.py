@@ -363,8 +363,10 @@ def test_list_cells_are_sorted_whatever_order_the_engine_gave(store: Any) -> Non
 
 def test_a_query_file_naming_a_list_it_does_not_have_is_refused(tmp_path: Path) -> None:
     source = load_query("timeline").path.read_text(encoding="utf-8")
-    (tmp_path / "timeline.yaml").write_text(
-        source.replace("lists: [hitched_onto]", "lists: [hitched_onto, nowhere]"),
-        encoding="utf-8")
+    import re
+
+    broken = re.sub(r"^lists: \[", "lists: [nowhere, ", source, count=1, flags=re.M)
+    assert broken != source
+    (tmp_path / "timeline.yaml").write_text(broken, encoding="utf-8")
     with pytest.raises(ValueError, match="lists names columns the query does not have"):
         load_query("timeline", tmp_path)

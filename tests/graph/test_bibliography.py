@@ -223,3 +223,20 @@ def test_a_creator_is_read_as_printed(printed: str, family: str | None, given: s
     creator = parse_creator(printed)
     assert (creator.family, creator.given, creator.literal, creator.editor, creator.et_al) == \
         (family, given, literal, editor, et_al)
+
+
+def test_every_canned_answer_names_the_sources_it_rests_on(store: Any) -> None:
+    """So that every answer's Markdown (and every question page) ends with its references:
+    the answers without a quote carry the sources of their facts' evidence (``sources``)."""
+    import shlex
+
+    from kg.ask.queries import all_queries, run
+    from kg.graph.bibliography import source_ids, sources_in
+
+    ids = source_ids(store)
+    for query in all_queries():
+        words = shlex.split(query.example)[3:]
+        given = {words[i][2:]: words[i + 1] for i in range(0, len(words) - 1, 2)
+                 if words[i].startswith("--") and words[i][2:] in query.parameters}
+        rows = run(query, store, given)
+        assert rows and sources_in(rows, ids), query.name
