@@ -103,12 +103,12 @@ def valid_or_exit(make: Callable[[], T], epilogue: str | None = None) -> T:
 
 
 def resolve_data(data: Path | None) -> Path:
-    from kg.core.paths import data_dir
+    from kg.core.paths import existing_data_dir
 
-    folder = data_dir(data)
-    if not folder.is_dir():
-        raise click.ClickException(f"data folder not found: {folder}")
-    return folder
+    try:
+        return existing_data_dir(data)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def report_problems(problems: list[Any], fmt: str = "table") -> None:

@@ -406,9 +406,6 @@ def open(data: str | os.PathLike[str] | None = None) -> Graph:  # noqa: A001 - k
     Raises FileNotFoundError when the folder does not exist, :class:`InvalidData` (listing
     every problem) when the data is not valid, kg.graph.store.StoreLoadError when the
     compiled graph cannot be loaded."""
-    from kg.core.paths import data_dir
+    from kg.core.paths import existing_data_dir
 
-    folder = data_dir(data)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"data folder not found: {folder}")
-    return Graph(folder)
+    return Graph(existing_data_dir(data))

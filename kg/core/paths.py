@@ -29,6 +29,14 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(chosen).expanduser().resolve() if chosen else bundled("data")
 
 
+def existing_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """:func:`data_dir`, which must be a folder: FileNotFoundError otherwise."""
+    folder = data_dir(override)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"data folder not found: {folder}")
+    return folder
+
+
 def ontology_dir() -> Path:
     return bundled("ontology")
 

@@ -245,9 +245,10 @@ def style_path(name: str) -> str:
                            "as chicago-author-date, apa or harvard-cite-them-right") from None
 
 
-def references(store: Any, slugs: list[str], style: str = DEFAULT_STYLE,
+def references(store: Any, slugs: list[str] | None, style: str = DEFAULT_STYLE,
                markup: str = "plain") -> list[tuple[str, str]]:
-    """(source id, reference) for each of ``slugs`` that is a source, in the style's order.
+    """(source id, reference) for each of ``slugs`` that is a source (None: every source),
+    in the style's order.
     ``markup`` is "plain" or "markdown" (titles in *italics*, as the style sets them)."""
     import warnings
 
@@ -263,7 +264,7 @@ def references(store: Any, slugs: list[str], style: str = DEFAULT_STYLE,
     known = {r["id"]: _for_rendering(r) for r in records(store)}
     if markup == "markdown":  # citeproc's HTML writes the data's text as it is: escape it
         known = {k: _escaped(v) for k, v in known.items()}
-    wanted = [s for s in dict.fromkeys(slugs) if s in known]
+    wanted = list(known) if slugs is None else [s for s in dict.fromkeys(slugs) if s in known]
     if not wanted:
         return []
     with warnings.catch_warnings():  # citeproc warns of CSL-JSON fields it does not use

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from tests.neo4j.neo4j_server import _run, find_jdk, java_tool
+from tests.neo4j.neo4j_server import _run, find_jdk, java_tool, java_tool_unavailable
 
 JENA_VERSION = os.environ.get("MHKG_JENA_VERSION", "5.6.0")
 RUNNER = Path(__file__).with_name("JenaQueries.java")
@@ -47,12 +46,7 @@ def _home() -> Path:
 
 def unavailable() -> str | None:
     """None if Jena can run here, else why not (for the skip message)."""
-    if find_jdk(17) is None:
-        return "no JDK >= 17 (java and javac) found for Apache Jena; set JAVA_HOME"
-    home = _home()
-    if not (home / "lib" / ".complete").exists() and shutil.which("mvn") is None:
-        return f"Maven (mvn) not found and Jena {JENA_VERSION} is not cached in {home}"
-    return None
+    return java_tool_unavailable(_home(), f"Apache Jena {JENA_VERSION}")
 
 
 def ensure_jena() -> Path:

@@ -196,6 +196,15 @@ def maven_fetch(pom: str, home: Path, what: str, env: dict[str, str],
     return lib
 
 
+def java_tool_unavailable(home: Path, what: str) -> str | None:
+    """None if :func:`java_tool` can make ``what`` here, else why not (for a skip message)."""
+    if find_jdk(17) is None:
+        return f"no JDK >= 17 (java and javac) found for {what}; set JAVA_HOME"
+    if not (home / "lib" / ".complete").exists() and shutil.which("mvn") is None:
+        return f"Maven (mvn) not found and {what} is not cached in {home}"
+    return None
+
+
 def java_tool(home: Path, pom: str, what: str, source: Path,
               error: type[Exception]) -> Path:
     """A Java program (``source``, one file) compiled against the runtime dependencies of

@@ -8,11 +8,10 @@ ontology, then HermiT on the ontology plus the data. Environment: MHKG_OWL_CACHE
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.neo4j.neo4j_server import find_jdk, java_tool
+from tests.neo4j.neo4j_server import find_jdk, java_tool, java_tool_unavailable
 
 OWLAPI_VERSION = "5.5.1"
 HERMIT_VERSION = "1.4.5.519"
@@ -49,11 +48,7 @@ def _home() -> Path:
 
 
 def unavailable() -> str | None:
-    if find_jdk(17) is None:
-        return "no JDK >= 17 (java and javac) found for OWL API and HermiT; set JAVA_HOME"
-    if not (_home() / "lib" / ".complete").exists() and shutil.which("mvn") is None:
-        return f"Maven (mvn) not found and OWL API is not cached in {_home()}"
-    return None
+    return java_tool_unavailable(_home(), f"OWL API {OWLAPI_VERSION} and HermiT {HERMIT_VERSION}")
 
 
 def ensure() -> Path:

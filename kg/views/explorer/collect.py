@@ -138,9 +138,9 @@ def collect(store: Any, network: bool = True) -> Graph:
 
     graph.search = documents(store)
     graph.source_names = names
-    from kg.graph.bibliography import references, source_ids
+    from kg.graph.bibliography import references
 
-    graph.references = dict(references(store, sorted(source_ids(store))))
+    graph.references = dict(references(store, None))
     if network:
         from kg.graph.network import project
 

@@ -44,7 +44,10 @@ def is_loopback(host: str) -> bool:
 
 
 def _printable(text: str, limit: int = 200) -> str:
-    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+    """``text`` on one line (kg.core.problems.one_line), cut to ``limit`` characters."""
+    from kg.core.problems import one_line
+
+    text = one_line(text)
     return text if len(text) <= limit else text[:limit] + "..."
 
 
