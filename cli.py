@@ -67,6 +67,8 @@ def checked_style(style: str, fmt: str, cite: bool) -> str:
     if fmt != "markdown" and (cite or style != DEFAULT_STYLE):
         raise UsageProblem("--cite and --style shape the references of Markdown output: add "
                            "--format markdown")
+    if fmt != "markdown":
+        return style  # the default, unused: the style files are not even looked at
     try:
         style_path(style)
     except UnknownStyle as exc:
@@ -442,13 +444,13 @@ def print_answer(query: Any, rows: list[dict[str, Any]], params: dict[str, Any],
     if fmt != "table":
         click.echo(render(rows, query.columns, fmt, extra=payload), nl=False)
         return
-    from kg.ask.cite import attribution, source_names
+    from kg.ask.cite import attribution, source_names, sources_named
     from kg.ask.queries import known_slugs, with_symbols
     from kg.core.formatting import cell
     from kg.core.markup import plain
 
     local = hasattr(store_or_data, "query")
-    names = source_names(store_or_data) if local else {}
+    names = source_names(store_or_data, sources_named(rows)) if local else {}
     shown_rows = with_symbols(query, rows)
     # Which cells are ids (never wrapped): only the values shown are looked up.
     ids = known_slugs(store_or_data, (part for row in shown_rows for value in row.values()

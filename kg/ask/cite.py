@@ -9,20 +9,32 @@ from typing import Any
 from kg.ask.queries import PREFIXES
 from kg.data.schema import VOICE_WORDS
 
-__all__ = ["attribution", "name_of", "source_names", "whose"]
+__all__ = ["attribution", "name_of", "source_names", "sources_named", "whose"]
 
 # Creators as printed (creatorName); else the entities the source names as its author.
-Q_SOURCES = """SELECT ?slug ?label ?creator ?author ?issued WHERE {
+Q_SOURCES = """SELECT ?s ?slug ?label ?creator ?author ?issued WHERE {
   ?s a mhkg:Source ; mhkg:slug ?slug ; rdfs:label ?label .
   OPTIONAL { ?s mhkg:creatorName ?creator }
   OPTIONAL { ?s mhkg:author ?a . ?a rdfs:label ?author }
   OPTIONAL { ?s dct:issued ?issued } }"""
 
 
-def source_names(store: Any) -> dict[str, str]:
-    """Source id -> its creators and year (its title when it names no creator)."""
+def source_names(store: Any, slugs: Any = None) -> dict[str, str]:
+    """Source id -> its creators and year (its title when it names no creator); only the
+    sources in ``slugs`` when given (each looked up with its id bound as a term: naming
+    every source took 0.1 s of each answer at 100 times the shipped data)."""
+    import pyoxigraph as ox
+
+    if slugs is None:
+        solutions: Any = store.query(Q_SOURCES, prefixes=PREFIXES)
+    else:  # each source found by its id (an index lookup), then its names
+        slug_of = ox.NamedNode(PREFIXES["mhkg"] + "slug")
+        subjects = {quad.subject for slug in set(slugs) if isinstance(slug, str) and slug
+                    for quad in store.quads_for_pattern(None, slug_of, ox.Literal(slug), None)}
+        solutions = (row for subject in subjects for row in store.query(
+            Q_SOURCES, prefixes=PREFIXES, substitutions={ox.Variable("s"): subject}))
     found: dict[str, tuple[str, set[str], set[str], str]] = {}
-    for row in store.query(Q_SOURCES, prefixes=PREFIXES):
+    for row in solutions:
         slug = row["slug"].value
         label, creators, authors, year = found.get(slug, (row["label"].value, set(), set(), ""))
         if row["creator"] is not None:
@@ -34,6 +46,18 @@ def source_names(store: Any) -> dict[str, str]:
         found[slug] = (label, creators, authors, year)
     return {slug: name_of(label, sorted(creators or authors), year)
             for slug, (label, creators, authors, year) in found.items()}
+
+
+def sources_named(rows: list[dict[str, Any]]) -> set[str]:
+    """The source ids in an answer's rows, and in the rows collected into them."""
+    found: set[str] = set()
+    for row in rows:
+        for column, value in row.items():
+            if column == "source" and isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, list):
+                found |= sources_named([item for item in value if isinstance(item, dict)])
+    return found
 
 
 def name_of(label: str, creators: list[str], year: str) -> str:

@@ -64,12 +64,13 @@ def fingerprint(data: Path) -> str:
         folders.append(("sources", texts, (".txt",)))
     for name, folder, suffixes in folders:
         files, problems = walk_files(folder, suffixes)
+        skip = len(str(folder)) + 1  # walk_files names each file from the folder's name
         for path in files:
             try:
                 content = record.of(path)
             except OSError as exc:
                 content = f"unreadable: {exc.errno}"
-            digest.update(f"{name}\0{path.relative_to(folder)}\0{content}\n".encode())
+            digest.update(f"{name}\0{str(path)[skip:]}\0{content}\n".encode())
         for problem in problems:
             digest.update(f"{name}\0problem\0{problem}\n".encode())
     record.save()

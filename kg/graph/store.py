@@ -76,7 +76,12 @@ def build_persisted(ntriples: bytes, directory: Path) -> None:
         raise StoreLoadError(f"the compiled graph could not be loaded: "
                              f"{' '.join(str(exc).split())[:300]}") from None
     store.bulk_load(path=str(ontology_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    # One compaction after the bulk load: the store's files merged into a few sorted ones.
+    # Measured at 100x (760k triples): 0.6 s once, and the headline query twice as fast
+    # after it (0.32 s to 0.14 s); a store staged from this one after an edit keeps its
+    # compacted files (kg.graph.incremental).
     store.flush()
+    store.optimize()
     del store  # closes the database before the folder is renamed
 
 

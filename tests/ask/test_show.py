@@ -261,3 +261,13 @@ def test_fixture_factor_person_and_sources(fixture_store: Any) -> None:
 def test_fixture_unknown_id(fixture_store: Any) -> None:
     with pytest.raises(LookupError, match="did you mean 'first'"):
         describe(fixture_store, "frist")
+
+
+def test_source_names_of_some_sources_are_those_of_all(store) -> None:
+    from kg.ask.cite import source_names
+
+    every = source_names(store)
+    some = sorted(every)[:3]
+    assert source_names(store, [*some, "no-such-source", "", None]) == {
+        slug: every[slug] for slug in some}
+    assert source_names(store, []) == {}
