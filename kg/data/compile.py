@@ -61,10 +61,34 @@ class Compiled:
     files_cached: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # data file -> its per-file cache key
     part_lines: dict[str, list[str]] = field(default_factory=dict)  # data file -> its lines
-    line_set: set[str] = field(default_factory=set)  # every line of the graph
+    shared_lines: list[str] = field(default_factory=list)  # lines of no one data file
     recompiled: set[str] = field(default_factory=set)  # data files compiled in this run
     _graph: Any = None
     _ntriples: bytes | None = None
+    _line_set: set[str] | None = None
+
+    @property
+    def line_set(self) -> set[str]:
+        """Every line of the graph, gathered on first use: a query after an edit, which
+        patches the earlier graph's file, never needs it (0.24 s at 100x)."""
+        if self._line_set is None:
+            lines = set(self.shared_lines)
+            for part in self.part_lines.values():
+                lines.update(part)
+            self._line_set = lines
+        return self._line_set
+
+    def stated(self, lines: set[str]) -> set[str]:
+        """Those of ``lines`` that the graph states (a few lines checked without
+        gathering every line)."""
+        if self._line_set is not None:
+            return lines & self._line_set
+        found = lines.intersection(self.shared_lines)
+        for part in self.part_lines.values():
+            if len(found) == len(lines):
+                break
+            found |= lines.intersection(part)
+        return found
 
     @property
     def ntriples(self) -> bytes:
@@ -93,7 +117,11 @@ class Compiled:
         """About the bytes of ``ntriples`` (characters, not bytes, when not yet joined)."""
         if self._ntriples is not None:
             return len(self._ntriples)
-        return sum(map(len, self.line_set)) + len(self.line_set)
+        if self._line_set is not None:
+            return sum(map(len, self._line_set)) + len(self._line_set)
+        # A line stated by two files is counted twice: a few, in the estimate of a size.
+        return sum(sum(map(len, lines)) + len(lines)
+                   for lines in [self.shared_lines, *self.part_lines.values()])
 
     @property
     def graph(self) -> Any:
@@ -536,8 +564,7 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
     groups: dict[str, list[Entity]] = {}
     for entity in dataset.entities.values():
         groups.setdefault(entity.where.file, []).append(entity)
-    lines = set(_Compiler(dataset, ontology, sources_dir).shared())
-    result = Compiled()
+    result = Compiled(shared_lines=list(_Compiler(dataset, ontology, sources_dir).shared()))
     problems: list[Problem] = []
     unchecked: set[str] = set()
     signatures: dict[str, str | None] = {}  # each entity's, worked out once (a source's
@@ -557,7 +584,6 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
                 store.put(key, _entry(part))
         else:
             result.files_cached += 1
-        lines.update(part.lines)
         result.keys[name] = key
         result.part_lines[name] = part.lines
         problems += part.problems
@@ -569,7 +595,6 @@ def compile_dataset(dataset: Dataset, ontology: Ontology, sources_dir: Path | No
         if source is not None:
             problems.append(_unchecked_warning(source, sources_dir))
     store.prune()
-    result.line_set = lines
     result.problems = sorted(set(problems))
     return result
 

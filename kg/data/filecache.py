@@ -5,17 +5,20 @@ result depends on besides other files (mhkg's version, the ontology, the file's 
 bytes, the ids it defines); what it depends on in other files (the type of each entity it
 refers to, the sections and text of each source it quotes) is stored in the entry and
 checked when it is read back. JSON, not pickle: a cache folder that someone else can write
-to must not be able to run code. Any entry that cannot be read is a miss; any that cannot be
-written is skipped (the answer is the same, only slower).
+to must not be able to run code. Read and written by orjson: at 100 times the shipped data a
+query after an edit reads 5,208 entries (130 MB), 0.73 s with the json module, 0.24 s so,
+and a cold validate writes them, 0.83 s against 0.17 s. Any entry that cannot be read is a
+miss; any that cannot be written is skipped (the answer is the same, only slower).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+
+import orjson
 
 from kg.core.atomic import CannotWrite, write_bytes
 
@@ -32,8 +35,8 @@ class FileCache:
             return None
         path = self.folder / f"{key}.json"
         try:
-            entry = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            entry = orjson.loads(path.read_bytes())
+        except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
             return None
         if not isinstance(entry, dict):
             return None
@@ -48,9 +51,8 @@ class FileCache:
         if self.folder is None:
             return
         try:
-            write_bytes(self.folder / f"{key}.json",
-                        json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
-        except (CannotWrite, OSError):
+            write_bytes(self.folder / f"{key}.json", orjson.dumps(entry))
+        except (CannotWrite, OSError, TypeError):  # orjson.JSONEncodeError is a TypeError
             return
         self.used.add(key)
 

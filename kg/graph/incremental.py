@@ -106,7 +106,7 @@ def delta(base: Base, compiled: Any, entries: Any) -> tuple[list[str], list[str]
         if len(removed) + len(added) > MAX_CHANGED:
             return None
     # A line another file (or the shared triples) still states stays.
-    removed = {line for line in removed if line not in compiled.line_set}
+    removed -= compiled.stated(removed)
     return sorted(removed), sorted(added)
 
 

@@ -370,3 +370,22 @@ def test_a_query_file_naming_a_list_it_does_not_have_is_refused(tmp_path: Path) 
     (tmp_path / "timeline.yaml").write_text(broken, encoding="utf-8")
     with pytest.raises(ValueError, match="lists names columns the query does not have"):
         load_query("timeline", tmp_path)
+
+
+def test_a_query_file_is_parsed_once_and_again_when_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MHKG_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    shipped = load_query("lacking").path.read_text(encoding="utf-8")
+    (folder / "lacking.yaml").write_text(shipped, encoding="utf-8")
+    first = load_query("lacking", folder)
+    entries = list((tmp_path / "cache" / "files").glob("query-lacking-*.json"))
+    assert len(entries) == 1
+    assert load_query("lacking", folder) == first  # from the cache entry
+    entries[0].write_bytes(b"[damaged")  # a damaged entry is parsed again
+    assert load_query("lacking", folder) == first
+    (folder / "lacking.yaml").write_text(
+        shipped.replace("title: Strategies that lacked a factor", "title: Edited"),
+        encoding="utf-8")
+    assert load_query("lacking", folder).title == "Edited"

@@ -160,3 +160,24 @@ def test_the_file_cache_keeps_the_newest_entries_and_those_in_use(tmp_path: Path
     reader.prune(keep=2)
     assert sorted(p.stem for p in folder.glob("*.json")) == ["k0", "k3", "k4"]
     assert (folder / "notes.txt").is_file()
+
+
+def test_the_lines_stated_are_found_with_or_without_gathering_every_line(
+        fixture_data: Path, cache) -> None:
+    from kg.data.compile import Compiled
+
+    first = check(fixture_data, stubs=True)
+    assert first.compiled is not None
+    every = first.compiled.line_set
+    # A compiled graph read back from the cache, not yet validated (as a query after an
+    # edit has it), has not gathered its lines.
+    second = check(fixture_data, stubs=True, shacl=False).compiled
+    assert isinstance(second, Compiled) and second._line_set is None
+    some = set(sorted(every)[::7]) | {"<urn:x> <urn:y> <urn:z> ."}
+    assert second.stated(some) == some - {"<urn:x> <urn:y> <urn:z> ."}
+    assert second._line_set is None  # still not gathered
+    assert second.line_set == every and second.stated(some) == first.compiled.stated(some)
+    # Its size is estimated from the parts until then, within the lines stated twice.
+    fresh = check(fixture_data, stubs=True, shacl=False).compiled
+    assert fresh is not None
+    assert len(first.compiled.ntriples) <= fresh.size <= 1.05 * len(first.compiled.ntriples)
