@@ -275,12 +275,11 @@ class _Compiler:
             self.warned.add(source.id)  # said once, at the source, after the merge
             return
         self.quotes_checked += 1
-        message = text.find(ev.quote, ev.locator)
+        message, around = text.check(ev.quote, ev.locator)
         if message:
             self.problem(Where(ev.where.file, ev.where.line, ev.where.entity,
                                ev.where.field + ".quote", ev.where.column), message)
             return
-        around = text.context(ev.quote, ev.locator)
         if around is not None:
             problem = voice_problem(ev.voice, around[0], ev.quote, around[1])
             if problem:

@@ -63,28 +63,35 @@ class SourceText:
 
     def find(self, quote: str, locator: str) -> str | None:
         """None when the quote lies in the section ``locator``; otherwise what is wrong."""
-        needle = normalise(quote)
-        if not needle:
-            return "the quote is empty"
-        if locator not in self.headings:
-            return f"locator {locator!r} is not a section heading of {self.path.name}"
-        if self._in_section(needle, locator) is not None:
-            return None
-        # Not in its section: only now scan the whole text, to say where it is instead.
-        hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
-        if not hits:
-            return f"quote not found in {self.path.name}: {shorten(quote)!r}"
-        where = sorted({self.section_at(h) or "(before the first heading)" for h in hits})
-        return (f"quote found in {self.path.name} but not in section {locator!r}; "
-                f"it is in {', '.join(repr(w) for w in where)}")
+        return self.check(quote, locator)[0]
 
     def context(self, quote: str, locator: str, width: int = 300) -> tuple[str, str] | None:
         """The words of the sentence before the quote (within its section) and the few after
         it, or None when the quote is not in that section."""
+        return self.check(quote, locator, width)[1]
+
+    def check(self, quote: str, locator: str, width: int = 300
+              ) -> tuple[str | None, tuple[str, str] | None]:
+        """(what is wrong with the quote, or None; its context, when it is in its section):
+        the quote normalised and looked for once (the compiler asks both of every quote)."""
         needle = normalise(quote)
-        found = self._in_section(needle, locator) if needle else None
-        if found is None:
-            return None
+        if not needle:
+            return "the quote is empty", None
+        if locator not in self.headings:
+            return f"locator {locator!r} is not a section heading of {self.path.name}", None
+        found = self._in_section(needle, locator)
+        if found is not None:
+            return None, self._around(needle, found, width)
+        # Not in its section: only now scan the whole text, to say where it is instead.
+        hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
+        if not hits:
+            return f"quote not found in {self.path.name}: {shorten(quote)!r}", None
+        where = sorted({self.section_at(h) or "(before the first heading)" for h in hits})
+        return (f"quote found in {self.path.name} but not in section {locator!r}; "
+                f"it is in {', '.join(repr(w) for w in where)}"), None
+
+    def _around(self, needle: str, found: tuple[int, int, int], width: int
+                ) -> tuple[str, str]:
         start, begin, end = found
         before = self.text[max(begin, start - width):start]
         cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "), before.rfind(": "))

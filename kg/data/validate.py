@@ -47,18 +47,22 @@ def check(data: Path, *, shacl: bool = True, sources: Path | None = None,
     ``stubs``, unchanged files are not parsed again and their entities in the report are
     stubs (id, type, where): enough to validate and build, not to read every field."""
     from kg.core.digests import digests
+    from kg.core.memory import collector_paused
     from kg.core.paths import cache_dir
 
     files = cache_dir() / "files" if cache else None
     record = digests(cache_dir()) if cache and stubs else None
-    dataset = read_data(data, files if stubs else None, record)
-    if record is not None:
-        record.save()
-    ontology = load_ontology(ontology_dir())
-    compiled = compile_dataset(dataset, ontology, sources if sources else sources_dir(), files)
-    report = Report(dataset, compiled, sorted(set(dataset.problems) | set(compiled.problems)))
-    if shacl:
-        add_shacl(report, engine)
+    with collector_paused():
+        dataset = read_data(data, files if stubs else None, record)
+        if record is not None:
+            record.save()
+        ontology = load_ontology(ontology_dir())
+        compiled = compile_dataset(dataset, ontology, sources if sources else sources_dir(),
+                                   files)
+        report = Report(dataset, compiled,
+                        sorted(set(dataset.problems) | set(compiled.problems)))
+        if shacl:
+            add_shacl(report, engine)
     return report
 
 
