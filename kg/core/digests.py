@@ -14,10 +14,11 @@ not kept (the answer is the same, only slower).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from pathlib import Path
+
+import orjson
 
 RECORD = "digests.json"
 RACY_SECONDS = 2
@@ -33,14 +34,14 @@ class Digests:
         self.changed = False
         if self.record is not None:
             try:
-                loaded = json.loads(self.record.read_bytes())
-            except (OSError, ValueError):
+                loaded = orjson.loads(self.record.read_bytes())
+            except (OSError, ValueError):  # orjson.JSONDecodeError is a ValueError
                 loaded = {}
             if isinstance(loaded, dict):
                 self.known = {k: v for k, v in loaded.items()
                               if isinstance(v, list) and len(v) == 5}
 
-    def of(self, path: Path) -> str:
+    def of(self, path: str | Path) -> str:
         """The hex SHA-256 of ``path``'s bytes (OSError when it cannot be read)."""
         name = os.path.abspath(path)
         stat = os.stat(name)
@@ -68,7 +69,7 @@ class Digests:
             self.known = {k: v for k, v in self.known.items() if k in self.used}
         try:
             self.record.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(self.record, json.dumps(self.known, separators=(",", ":")).encode())
+            write_bytes(self.record, orjson.dumps(self.known))
         except (CannotWrite, OSError):
             return
         self.changed = False

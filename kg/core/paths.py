@@ -73,6 +73,11 @@ def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
 
     Listed with ``os.scandir``, whose entries know their type without a ``stat`` of each
     file: 0.026 s to 0.01 s for the 2,602 files at 100 times the shipped data."""
+    files, problems = _walk(root, suffixes)
+    return [Path(name) for name in sorted(files, key=_path_order)], problems
+
+
+def _walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[str], list[tuple[Path, str]]]:
     files: list[str] = []
     problems: list[tuple[Path, str]] = []
     pending = [os.fspath(root)]
@@ -103,7 +108,15 @@ def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
                 problems.append((Path(entry.path), "is a broken link"))
             else:
                 problems.append((Path(entry.path), "is not a regular file"))
-    return [Path(name) for name in sorted(files, key=_path_order)], sorted(problems)
+    return files, sorted(problems)
+
+
+def walk_names(root: Path, suffixes: tuple[str, ...] = (".yaml",)
+               ) -> tuple[list[str], list[tuple[Path, str]]]:
+    """:func:`walk_files`, each file named by its path as a string (for a caller that only
+    stats and names them: no Path objects made)."""
+    files, problems = _walk(root, suffixes)
+    return sorted(files, key=_path_order), problems
 
 
 def _path_order(name: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg import __version__
 from kg.core.atomic import CannotWrite, atomic_paths, write_bytes
-from kg.core.paths import cache_dir, ontology_dir, sources_dir, walk_files
+from kg.core.paths import cache_dir, ontology_dir, sources_dir, walk_names
 from kg.core.problems import InvalidData, warn_once
 
 if TYPE_CHECKING:  # the warm path (nothing changed) never imports the compiler
@@ -63,8 +63,8 @@ def fingerprint(data: Path) -> str:
     if texts is not None:
         folders.append(("sources", texts, (".txt",)))
     for name, folder, suffixes in folders:
-        files, problems = walk_files(folder, suffixes)
-        skip = len(str(folder)) + 1  # walk_files names each file from the folder's name
+        files, problems = walk_names(folder, suffixes)
+        skip = len(str(folder)) + 1  # walk_names names each file from the folder's name
         for path in files:
             try:
                 content = record.of(path)
