@@ -38,10 +38,16 @@ def compile_valid(data: Path) -> Report:
 def build(data: Path, out: Path) -> tuple[Report, list[Path]]:
     """Write ``graph.ttl`` and ``graph.nt`` to ``out``; nothing is written when invalid, and
     the pair is replaced together (both written, then both renamed), so a failure while
-    writing leaves the old pair as it was."""
-    report = compile_valid(data)
-    turtle = report.graph.serialize(format="turtle").encode("utf-8")
-    ntriples = report.compiled.ntriples
+    writing leaves the old pair as it was. Validated through the cache (:func:`validated`):
+    a build after ``mhkg validate`` or a query compiles and validates nothing again."""
+    from kg.graph.export import turtle as as_turtle
+
+    report = validated(data)
+    if report.errors:
+        raise InvalidData(report.problems)
+    cached = cached_graph(data)
+    ntriples = cached if isinstance(cached, bytes) else cached.read_bytes()
+    turtle = as_turtle(ntriples)
     targets = [out / GRAPH_TTL, out / GRAPH_NT]
     with atomic_paths(targets) as temps:
         for tmp, payload in zip(temps, (turtle, ntriples), strict=True):
