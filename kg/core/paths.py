@@ -73,8 +73,8 @@ def walk_files(root: Path, suffixes: tuple[str, ...] = (".yaml",)
 
     Listed with ``os.scandir``, whose entries know their type without a ``stat`` of each
     file: 0.026 s to 0.01 s for the 2,602 files at 100 times the shipped data."""
-    files, problems = _walk(root, suffixes)
-    return [Path(name) for name in sorted(files, key=_path_order)], problems
+    names, problems = walk_names(root, suffixes)
+    return [Path(name) for name in names], problems
 
 
 def _walk(root: Path, suffixes: tuple[str, ...]) -> tuple[list[str], list[tuple[Path, str]]]:
